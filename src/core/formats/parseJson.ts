@@ -1,0 +1,62 @@
+// JSON.parse with exact 64-bit timestamps and a located error instead of an exception.
+
+import type { Diagnostic } from '../model/diagnostic';
+import type { SourceRecord } from './importResult';
+
+// Timestamp keys whose bare-number values may exceed 2^53 (MLflow, some OTLP encoders).
+const BIG_TIME = /("[A-Za-z_]*(?:[Nn]ano|_ns|NanoSeconds)"\s*:\s*)(\d{16,})(?=\s*[,}\]])/g;
+const LONG_DIGITS = /\d{16,}/;
+
+export type ParseOutcome = { ok: true; value: unknown } | { ok: false; diagnostic: Diagnostic };
+
+export function parseRecord(rec: SourceRecord): ParseOutcome {
+  let t = rec.text;
+  if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+  if (LONG_DIGITS.test(t)) t = t.replace(BIG_TIME, '$1"$2"');
+  try {
+    return { ok: true, value: JSON.parse(t) };
+  } catch (err) {
+    return { ok: false, diagnostic: syntaxDiagnostic(rec, err) };
+  }
+}
+
+function syntaxDiagnostic(rec: SourceRecord, err: unknown): Diagnostic {
+  const raw = err instanceof Error ? err.message : String(err);
+  const pos = /position (\d+)/.exec(raw);
+  let line = rec.line;
+  let offset = rec.byteStart;
+  if (pos) {
+    const p = Math.min(Number(pos[1]), rec.text.length);
+    const before = rec.text.slice(0, p);
+    line += countNewlines(before);
+    offset += utf8Length(before);
+  }
+  const truncated = /Unexpected end|Unterminated/.test(raw);
+  return {
+    severity: 'error',
+    code: truncated ? 'json.truncated' : 'json.syntax',
+    message: `${truncated ? 'Truncated JSON' : 'Invalid JSON'}: ${raw.replace(/^SyntaxError: /, '')}`,
+    line,
+    offset,
+  };
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}

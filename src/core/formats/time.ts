@@ -1,0 +1,52 @@
+// Exact nanosecond times. Never route a 64-bit timestamp through a float.
+
+const DIGITS = /^\d+$/;
+
+/** Nanoseconds from an OTLP value: a decimal string (canonical) or a safe JSON number. */
+export function nanosFrom(raw: unknown): bigint | undefined {
+  if (typeof raw === 'bigint') return raw;
+  if (typeof raw === 'string' && DIGITS.test(raw)) return BigInt(raw);
+  if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) return BigInt(Math.trunc(raw));
+  return undefined;
+}
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Nanoseconds from an ISO-8601 timestamp, keeping sub-millisecond digits; naive = UTC. */
+export function nanosFromIso(raw: unknown): bigint | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const m = ISO.exec(raw.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac = '', tz = 'Z'] = m;
+  const ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
+  if (!Number.isFinite(ms)) return undefined;
+  let offsetMin = 0;
+  if (tz !== 'Z') {
+    const sign = tz.startsWith('-') ? -1 : 1;
+    const digits = tz.slice(1).replace(':', '');
+    offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+  }
+  const fracNs = BigInt(frac.padEnd(9, '0'));
+  return (BigInt(ms) - BigInt(offsetMin) * 60_000n) * 1_000_000n + fracNs;
+}
+
+/** Human duration: 850ms, 2.3s, 1m 05s. */
+export function formatDurationNs(ns: bigint | number): string {
+  const n = typeof ns === 'bigint' ? Number(ns) : ns;
+  if (n < 0) return '–';
+  if (n < 1_000_000) return `${Math.round(n / 1000)}µs`;
+  const ms = n / 1_000_000;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
+  const m = Math.floor(s / 60);
+  return `${m}m ${String(Math.round(s - m * 60)).padStart(2, '0')}s`;
+}
+
+/** ISO-8601 with nanosecond digits, for display and export. */
+export function isoFromNanos(ns: bigint): string {
+  const ms = ns / 1_000_000n;
+  const sub = (ns % 1_000_000_000n).toString().padStart(9, '0');
+  const base = new Date(Number(ms)).toISOString();
+  return `${base.slice(0, 19)}.${sub}Z`;
+}

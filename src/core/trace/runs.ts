@@ -1,0 +1,100 @@
+// One row per run (trace): what the Runs tree lists at a glance.
+
+import type { Span } from '../model/span';
+import { spanKey } from './normalizeTrees';
+
+export interface RunSummary {
+  traceId: string;
+  rootSpanId: string;
+  name: string;
+  kind: Span['kind'];
+  startNs: bigint;
+  endNs: bigint;
+  spanCount: number;
+  errorCount: number;
+  llmCount: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  guardsFailed: number;
+  negativeFeedback: number;
+  positiveFeedback: number;
+  models: string[];
+  sessionId?: string;
+  userId?: string;
+}
+
+export function isNegative(f: { score?: number; label?: string }): boolean {
+  if (f.label && /^(negative|bad|thumbs?[_ -]?down|incorrect|wrong|no)$/i.test(f.label)) return true;
+  return f.score !== undefined && f.score < 0;
+}
+
+export function isPositive(f: { score?: number; label?: string }): boolean {
+  if (isNegative(f)) return false;
+  if (f.label && /^(positive|good|thumbs?[_ -]?up|correct|yes)$/i.test(f.label)) return true;
+  return f.score !== undefined && f.score > 0;
+}
+
+export function childCounts(spans: Span[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of spans) {
+    if (s.parentId === undefined) continue;
+    const k = spanKey(s.traceId, s.parentId);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export function summarizeRuns(spans: Span[]): RunSummary[] {
+  const byTrace = new Map<string, Span[]>();
+  for (const s of spans) {
+    const list = byTrace.get(s.traceId);
+    if (list) list.push(s);
+    else byTrace.set(s.traceId, [s]);
+  }
+  const runs: RunSummary[] = [];
+  for (const [traceId, list] of byTrace) {
+    const roots = list.filter((s) => s.parentId === undefined);
+    const root = (roots.length ? roots : list).reduce((a, b) => (b.startNs < a.startNs ? b : a));
+    const models = new Set<string>();
+    const run: RunSummary = {
+      traceId,
+      rootSpanId: root.spanId,
+      name: root.name,
+      kind: root.kind,
+      startNs: root.startNs,
+      endNs: root.endNs,
+      spanCount: list.length,
+      errorCount: 0,
+      llmCount: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cost: 0,
+      guardsFailed: 0,
+      negativeFeedback: 0,
+      positiveFeedback: 0,
+      models: [],
+      sessionId: root.sessionId,
+      userId: root.userId,
+    };
+    for (const s of list) {
+      if (s.startNs < run.startNs) run.startNs = s.startNs;
+      if (s.endNs > run.endNs) run.endNs = s.endNs;
+      if (s.status === 'error') run.errorCount++;
+      if (s.kind === 'llm') run.llmCount++;
+      run.inputTokens += s.usage?.input ?? 0;
+      run.outputTokens += s.usage?.output ?? 0;
+      run.cost += s.cost ?? 0;
+      run.guardsFailed += s.guards?.filter((g) => !g.passed).length ?? 0;
+      run.negativeFeedback += s.feedback?.filter(isNegative).length ?? 0;
+      run.positiveFeedback += s.feedback?.filter(isPositive).length ?? 0;
+      const m = s.model?.returned ?? s.model?.requested;
+      if (m) models.add(m);
+      run.sessionId ??= s.sessionId;
+      run.userId ??= s.userId;
+    }
+    run.models = [...models].sort();
+    runs.push(run);
+  }
+  return runs.sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
+}

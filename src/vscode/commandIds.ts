@@ -1,0 +1,18 @@
+// Every command the extension registers. A test checks this list against package.json.
+
+export const Commands = {
+  openTraceFile: 'tracelens.openTraceFile',
+  revealSpan: 'tracelens.revealSpan',
+  revealRun: 'tracelens.revealRun',
+  refreshRuns: 'tracelens.refreshRuns',
+  closeSource: 'tracelens.closeSource',
+  loadMoreRuns: 'tracelens.loadMoreRuns',
+  showLog: 'tracelens.showLog',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const VIEW_RUNS = 'tracelens.runs';
+export const TRACE_EDITOR = 'tracelens.traceEditor';
+export const TRACE_EDITOR_ANY = 'tracelens.traceEditor.anyJson';
+export const SPAN_SCHEME = 'tracelens';

@@ -1,0 +1,102 @@
+// Command handlers. Arguments from menus, the page or other extensions are validated: they
+// name sources, runs and spans by id.
+
+import * as vscode from 'vscode';
+import { Commands, TRACE_EDITOR, TRACE_EDITOR_ANY } from './commandIds';
+import type { Log } from './log';
+import type { RunsNode, RunsTreeProvider } from './runsTree';
+import { isSpanRef, spanUri, type SpanRef } from './spanDocument';
+import type { SourceManager } from './sourceManager';
+
+const TRACE_PATTERN = /\.(otlp\.jsonl?|traces\.jsonl?|decisions\.jsonl)$/i;
+
+export interface CommandDeps {
+  sources: SourceManager;
+  tree: RunsTreeProvider;
+  treeView: vscode.TreeView<RunsNode>;
+  log: Log;
+}
+
+export function registerCommands(d: CommandDeps): vscode.Disposable[] {
+  const reg = (id: string, fn: (...args: unknown[]) => unknown): vscode.Disposable =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        d.log.error(`${id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        void vscode.window.showErrorMessage(`TraceLens: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+    });
+
+  return [
+    reg(Commands.openTraceFile, async (arg) => {
+      const uri =
+        arg instanceof vscode.Uri
+          ? arg
+          : (
+              await vscode.window.showOpenDialog({
+                canSelectMany: false,
+                openLabel: 'Open Trace',
+                filters: { 'Trace files': ['json', 'jsonl', 'ndjson'], 'All files': ['*'] },
+              })
+            )?.[0];
+      if (!uri) return;
+      await vscode.commands.executeCommand('vscode.openWith', uri, TRACE_PATTERN.test(uri.path) ? TRACE_EDITOR : TRACE_EDITOR_ANY);
+    }),
+    reg(Commands.revealSpan, async (arg) => {
+      const ref = spanRefFrom(arg);
+      if (!ref) throw new Error('Reveal Span needs a span: pick one in the Runs view.');
+      const src = await d.sources.byId(ref.sourceId);
+      const row = await (await d.sources.getStore()).getSpan(ref.sourceId, ref.traceId, ref.spanId);
+      if (!src || !row) throw new Error('That span is no longer loaded.');
+      const doc = await vscode.workspace.openTextDocument(spanUri(ref, src.label, row.name));
+      await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+      await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
+    }),
+    reg(Commands.revealRun, async (arg) => {
+      const o = arg as { sourceId?: unknown; traceId?: unknown };
+      if (!o || !Number.isInteger(o.sourceId) || typeof o.traceId !== 'string') throw new Error('Reveal Run needs a run.');
+      const source = await d.sources.byId(o.sourceId as number);
+      const run = source && (await d.tree.findRun(source, o.traceId));
+      if (!source || !run) throw new Error(`Run ${o.traceId} is not loaded.`);
+      await d.treeView.reveal({ type: 'run', source, run }, { select: true, focus: true, expand: true });
+    }),
+    reg(Commands.refreshRuns, () => d.tree.refresh()),
+    reg(Commands.loadMoreRuns, (id) => {
+      if (Number.isInteger(id)) d.tree.loadMore(id as number);
+    }),
+    reg(Commands.closeSource, async (arg) => {
+      const node = arg as RunsNode | undefined;
+      const target = node?.source.uri ?? (await pickSource(d.sources));
+      if (!target) return;
+      await closeEditorsFor(target);
+      await d.sources.close(target);
+    }),
+    reg(Commands.showLog, () => d.log.show()),
+  ];
+}
+
+function spanRefFrom(arg: unknown): SpanRef | undefined {
+  if (isSpanRef(arg)) return arg;
+  const node = arg as RunsNode | undefined;
+  if (node?.type === 'span') return { sourceId: node.source.id, traceId: node.span.traceId, spanId: node.span.spanId };
+  if (node?.type === 'run') return { sourceId: node.source.id, traceId: node.run.traceId, spanId: node.run.rootSpanId };
+  return undefined;
+}
+
+async function pickSource(sources: SourceManager): Promise<vscode.Uri | undefined> {
+  const loaded = await sources.loaded();
+  const pick = await vscode.window.showQuickPick(
+    loaded.map((s) => ({ label: s.label, description: s.uri.fsPath, uri: s.uri })),
+    { placeHolder: 'Close which trace source?' },
+  );
+  return pick?.uri;
+}
+
+async function closeEditorsFor(uri: vscode.Uri): Promise<void> {
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === uri.toString());
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
+}

@@ -1,0 +1,46 @@
+// The composition root: builds every part once, wires them by constructor, owns disposal.
+
+import * as vscode from 'vscode';
+import type { TraceStore } from '../store/traceStore';
+import { SPAN_SCHEME, TRACE_EDITOR, TRACE_EDITOR_ANY, VIEW_RUNS } from './commandIds';
+import { registerCommands } from './commands';
+import { createLog } from './log';
+import { RunsTreeProvider } from './runsTree';
+import { SourceManager } from './sourceManager';
+import { SpanDocumentProvider } from './spanDocument';
+import { TraceEditorProvider } from './traceEditor';
+
+/** What `activate` returns: used by the integration tests and by other extensions. */
+export interface TraceLensApi {
+  sources: SourceManager;
+  runsTree: RunsTreeProvider;
+}
+
+async function openEmbeddedStore(extensionUri: vscode.Uri): Promise<TraceStore> {
+  // Loaded on first use so activation does not pay for sql.js and its WebAssembly.
+  const { openSqlJsStore } = await import('../store/sqlJsStore');
+  return openSqlJsStore(vscode.Uri.joinPath(extensionUri, 'dist', 'sql-wasm.wasm').fsPath);
+}
+
+export function createServices(context: vscode.ExtensionContext): TraceLensApi {
+  const log = createLog();
+  const sources = new SourceManager(() => openEmbeddedStore(context.extensionUri), log);
+  const pageSize = (): number => vscode.workspace.getConfiguration('tracelens').get<number>('runs.pageSize', 200);
+  const runsTree = new RunsTreeProvider(sources, pageSize);
+  const treeView = vscode.window.createTreeView(VIEW_RUNS, { treeDataProvider: runsTree, showCollapseAll: true });
+  const editor = new TraceEditorProvider(context.extensionUri, sources, log);
+  const editorOptions = { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } };
+
+  context.subscriptions.push(
+    log,
+    sources,
+    runsTree,
+    treeView,
+    vscode.window.registerCustomEditorProvider(TRACE_EDITOR, editor, editorOptions),
+    vscode.window.registerCustomEditorProvider(TRACE_EDITOR_ANY, editor, editorOptions),
+    vscode.workspace.registerTextDocumentContentProvider(SPAN_SCHEME, new SpanDocumentProvider(sources)),
+    ...registerCommands({ sources, tree: runsTree, treeView, log }),
+  );
+  log.info('TraceLens activated');
+  return { sources, runsTree };
+}

@@ -1,0 +1,47 @@
+// Read-only `tracelens:` documents with a span's full detail, read back from the source on
+// demand. The URI names ids only: `tracelens:/<source label>/<span name>.md?s=…&t=…&p=…`.
+
+import * as vscode from 'vscode';
+import { formatSpanDetail } from '../core/trace/spanDetail';
+import { SPAN_SCHEME } from './commandIds';
+import type { SourceManager } from './sourceManager';
+
+export interface SpanRef {
+  sourceId: number;
+  traceId: string;
+  spanId: string;
+}
+
+export function isSpanRef(v: unknown): v is SpanRef {
+  const o = v as SpanRef;
+  return !!o && typeof o === 'object' && Number.isInteger(o.sourceId) && typeof o.traceId === 'string' && typeof o.spanId === 'string';
+}
+
+const safeSegment = (s: string): string => s.replace(/[^\w.\- ]+/g, '_').slice(0, 80) || 'span';
+
+export function spanUri(ref: SpanRef, sourceLabel: string, spanName: string): vscode.Uri {
+  const query = new URLSearchParams({ s: String(ref.sourceId), t: ref.traceId, p: ref.spanId }).toString();
+  return vscode.Uri.from({ scheme: SPAN_SCHEME, path: `/${safeSegment(sourceLabel)}/${safeSegment(spanName)}.md`, query });
+}
+
+export function parseSpanUri(uri: vscode.Uri): SpanRef | undefined {
+  const q = new URLSearchParams(uri.query);
+  const sourceId = Number(q.get('s'));
+  const traceId = q.get('t');
+  const spanId = q.get('p');
+  return Number.isInteger(sourceId) && traceId && spanId ? { sourceId, traceId, spanId } : undefined;
+}
+
+export class SpanDocumentProvider implements vscode.TextDocumentContentProvider {
+  constructor(private readonly sources: SourceManager) {}
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const ref = parseSpanUri(uri);
+    if (!ref) return '# Not a TraceLens span\n\nThis link does not name a span.';
+    const { span, source } = await this.sources.readSpan(ref.sourceId, ref.traceId, ref.spanId);
+    if (!source) return `# Source closed\n\nThe trace file that held span ${ref.spanId} is no longer open. Open it again to see this span.`;
+    if (!span)
+      return `# Span not found\n\nSpan ${ref.spanId} of run ${ref.traceId} could not be read back from ${source.label}. The file may have changed since it was opened; reopen it.`;
+    return formatSpanDetail(span, source.label);
+  }
+}

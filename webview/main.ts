@@ -1,0 +1,23 @@
+// Webview entry: handshake with the host, then render what it sends.
+
+import { el } from './dom';
+import { renderSummary } from './summaryView';
+import { onHostMessage, vscodeApi } from './vscodeApi';
+
+const root = document.getElementById('app') ?? document.body;
+
+onHostMessage((msg) => {
+  switch (msg.type) {
+    case 'loading':
+      root.replaceChildren(el('p', { class: 'muted' }, msg.text));
+      break;
+    case 'error':
+      root.replaceChildren(el('p', { class: 'error-text', role: 'alert' }, msg.text));
+      break;
+    case 'summary':
+      renderSummary(root, msg.data);
+      break;
+  }
+});
+
+vscodeApi.postMessage({ type: 'ready' });
