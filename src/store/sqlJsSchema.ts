@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS runs (
   positive_feedback INTEGER NOT NULL,
   models TEXT NOT NULL,
   root_count INTEGER NOT NULL,
+  preview TEXT,
   PRIMARY KEY (source_id, trace_id)
 );
 CREATE INDEX IF NOT EXISTS runs_by_start ON runs (source_id, start_ns, trace_id);

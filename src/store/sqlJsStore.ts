@@ -72,7 +72,7 @@ export class SqlJsStore implements TraceStore {
   private insertRuns(sourceId: number, runs: ReturnType<typeof summarizeRuns>, spans: Span[]): void {
     const roots = new Map<string, number>();
     for (const s of spans) if (s.parentId === undefined) roots.set(s.traceId, (roots.get(s.traceId) ?? 0) + 1);
-    const stmt = this.db.prepare(`INSERT INTO runs VALUES (${new Array(18).fill('?').join(',')})`);
+    const stmt = this.db.prepare(`INSERT INTO runs VALUES (${new Array(19).fill('?').join(',')})`);
     try {
       for (const r of runs) {
         stmt.run([
@@ -94,6 +94,7 @@ export class SqlJsStore implements TraceStore {
           r.positiveFeedback,
           JSON.stringify(r.models),
           roots.get(r.traceId) ?? 0,
+          r.preview ?? null,
         ]);
       }
     } finally {
@@ -219,6 +220,7 @@ function toRun(r: Row): RunRow {
     positiveFeedback: Number(r.positive_feedback),
     models: JSON.parse(String(r.models)) as string[],
     rootCount: Number(r.root_count),
+    preview: opt<string>(r.preview),
   };
 }
 

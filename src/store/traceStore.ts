@@ -39,6 +39,7 @@ export interface RunRow {
   positiveFeedback: number;
   models: string[];
   rootCount: number;
+  preview?: string;
 }
 
 export interface SpanRow {

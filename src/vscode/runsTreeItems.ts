@@ -50,7 +50,8 @@ export function runSignals(r: Pick<RunRow, 'errorCount' | 'guardsFailed' | 'nega
 }
 
 export function runItem(r: RunRow): vscode.TreeItem {
-  const item = new vscode.TreeItem(r.name || r.traceId, vscode.TreeItemCollapsibleState.Collapsed);
+  // The input (usually the user's question) tells runs of one agent apart; the name does not.
+  const item = new vscode.TreeItem(r.preview ?? (r.name || r.traceId), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `run:${r.sourceId}:${r.traceId}`;
   item.contextValue = 'run';
   const icon = r.errorCount
@@ -61,10 +62,17 @@ export function runItem(r: RunRow): vscode.TreeItem {
         ? ['shield', yellow]
         : ['pass', undefined];
   item.iconPath = new vscode.ThemeIcon(icon[0] as string, icon[1] as vscode.ThemeColor | undefined);
-  const parts = [formatDurationNs(r.endNs - r.startNs), r.models[0], tokens(r.inputTokens, r.outputTokens), ...runSignals(r)];
+  const parts = [
+    ...runSignals(r),
+    formatDurationNs(r.endNs - r.startNs),
+    r.models[0],
+    tokens(r.inputTokens, r.outputTokens),
+    r.preview ? r.name : undefined,
+  ];
   item.description = parts.filter(Boolean).join(' · ');
   item.tooltip = [
     r.name,
+    r.preview ? `Input: ${r.preview}` : '',
     `Run ${r.traceId}`,
     `${r.spanCount} spans, ${r.llmCount} LLM calls, latency ${formatDurationNs(r.endNs - r.startNs)}`,
     r.models.length ? `Models: ${r.models.join(', ')}` : '',
@@ -73,7 +81,7 @@ export function runItem(r: RunRow): vscode.TreeItem {
   ]
     .filter(Boolean)
     .join('\n');
-  item.accessibilityInformation = { label: `Run ${r.name}, ${r.errorCount ? 'failed' : 'ok'}, ${item.description}` };
+  item.accessibilityInformation = { label: `Run ${item.label as string}, ${r.errorCount ? 'failed' : 'ok'}, ${item.description}` };
   return item;
 }
 

@@ -42,7 +42,7 @@ export function summaryData(src: LoadedSource): SummaryData {
     diagnostics: src.diagnostics.slice(0, 200).map((d) => ({ severity: d.severity, message: d.message, line: d.line, offset: d.offset })),
     runs: src.firstRuns.slice(0, 100).map((r) => ({
       traceId: r.traceId,
-      name: r.name,
+      name: r.preview ?? r.name,
       status: r.errorCount ? 'error' : 'ok',
       latency: formatDurationNs(r.endNs - r.startNs),
       spanCount: r.spanCount,

@@ -22,8 +22,7 @@ interface GuardInput {
 type Check = (input: GuardInput) => Verdict;
 
 const ESCALATE =
-  "I can't answer that reliably, so I've passed your question to a support specialist, " +
-  'who will reply by email within 1 business day.';
+  "I can't answer that reliably, so I've passed your question to a support specialist, " + 'who will reply by email within 1 business day.';
 
 /** The answer must cite at least one excerpt that was actually retrieved for this turn. */
 const citesPolicy: Check = ({ draft, docs }) => {
@@ -40,7 +39,10 @@ const refundAmountLimit: Check = ({ draft, orderId }) => {
   const over = amounts.find((a) => a > AUTO_REFUND_LIMIT);
   const limit = `$${AUTO_REFUND_LIMIT.toFixed(2)}`;
   if (over === undefined) {
-    return { passed: true, reason: amounts.length ? `refund within ${limit}` : 'no refund promised' };
+    return {
+      passed: true,
+      reason: amounts.length ? `refund within ${limit}` : 'no refund promised',
+    };
   }
   return {
     passed: false,
@@ -69,7 +71,11 @@ export class Guards {
   }
 
   private async runGuard(name: string, check: Check, input: GuardInput, current: string, parent: Span) {
-    const attrs = { 'openinference.span.kind': 'GUARDRAIL', 'tracelens.guard.name': name, 'input.value': input.draft };
+    const attrs = {
+      'openinference.span.kind': 'GUARDRAIL',
+      'tracelens.guard.name': name,
+      'input.value': input.draft,
+    };
     return this.tracing.inSpan(`guard ${name}`, parent, attrs, async (span) => {
       this.tracing.clock.advanceMicros(1_200);
       const verdict = check(input);

@@ -35,13 +35,24 @@ const facet = (schema: string, body: Record<string, unknown>) => ({
 function loadDocs(runId: string): PolicyDoc[] {
   const dir = path.join(WORKSPACE_ROOT, 'policies');
   // Sorted so the index (and retrieval tie-breaks) never depend on directory order.
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.md'))
+    .sort();
   return files.map((file) => {
     const { meta, body } = parseFrontMatter(fs.readFileSync(path.join(dir, file), 'utf8'));
     // The markdown heading repeats the title; the index keeps the policy text only.
-    const content = body.split('\n').filter((l) => l.trim() && !l.startsWith('#')).join('\n');
+    const content = body
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .join('\n');
     const uri = `${SOURCE_DATASET.namespace}/${SOURCE_DATASET.name}/${file}`;
-    const doc = { id: meta.id, title: meta.title, effective: meta.effective, path: `policies/${file}` };
+    const doc = {
+      id: meta.id,
+      title: meta.title,
+      effective: meta.effective,
+      path: `policies/${file}`,
+    };
     const metadata = {
       uri,
       'source.dataset': `${SOURCE_DATASET.namespace}/${SOURCE_DATASET.name}`,
@@ -67,14 +78,14 @@ export function ingestPolicies(clock: SimClock, startIso: string) {
         integration: 'CUSTOM',
         jobType: 'JOB',
       }),
-      documentation: facet(
-        `${SPEC}/facets/1-0-0/DocumentationJobFacet.json#/$defs/DocumentationJobFacet`,
-        { description: 'Copies refund and shipping policies into the support agent index.' },
-      ),
-      sourceCodeLocation: facet(
-        `${SPEC}/facets/1-0-0/SourceCodeLocationJobFacet.json#/$defs/SourceCodeLocationJobFacet`,
-        { type: 'git', url: 'https://example.invalid/tracelens.git', path: 'examples/support-agent/src/ingest.ts' },
-      ),
+      documentation: facet(`${SPEC}/facets/1-0-0/DocumentationJobFacet.json#/$defs/DocumentationJobFacet`, {
+        description: 'Copies refund and shipping policies into the support agent index.',
+      }),
+      sourceCodeLocation: facet(`${SPEC}/facets/1-0-0/SourceCodeLocationJobFacet.json#/$defs/SourceCodeLocationJobFacet`, {
+        type: 'git',
+        url: 'https://example.invalid/tracelens.git',
+        path: 'examples/support-agent/src/ingest.ts',
+      }),
     },
   };
   const input = {

@@ -57,13 +57,17 @@ export class ScriptedModel {
     };
     // Simulated latency: time to first token plus per-token prefill and decode.
     this.clock.advanceMicros(240_000 + 250 * usage.inputTokens + 11_000 * usage.outputTokens);
-    return { model: RESPONSE_MODEL, message: { ...message, finish_reason: finishReason }, finishReason, usage };
+    return {
+      model: RESPONSE_MODEL,
+      message: { ...message, finish_reason: finishReason },
+      finishReason,
+      usage,
+    };
   }
 }
 
 const text = (content: string): Part => ({ type: 'text', content });
-const textOf = (m: ChatMessage | undefined) =>
-  (m?.parts ?? []).map((p) => (p.type === 'text' ? p.content : '')).join('');
+const textOf = (m: ChatMessage | undefined) => (m?.parts ?? []).map((p) => (p.type === 'text' ? p.content : '')).join('');
 
 function classify(prompt: string): string {
   const message = /^Message: (.*)$/m.exec(prompt)?.[1] ?? '';
@@ -101,8 +105,7 @@ function bestSentence(all: Excerpt[], question: string): string {
   if (!top) return "I couldn't find a policy that answers this, so I'll pass it to a colleague.";
   const q = new Set(terms(question));
   const asksDuration = /\b(how many days|how long|when)\b/i.test(question);
-  const scoreOf = (s: string) =>
-    terms(s).filter((t) => q.has(t)).length + (asksDuration && /\d+ (business )?days?\b/.test(s) ? 1 : 0);
+  const scoreOf = (s: string) => terms(s).filter((t) => q.has(t)).length + (asksDuration && /\d+ (business )?days?\b/.test(s) ? 1 : 0);
   const best = top.sentences.reduce((a, b) => (scoreOf(b) > scoreOf(a) ? b : a));
   return cite(best, top.id);
 }
@@ -122,7 +125,12 @@ function answer(prompt: string, messages: ChatMessage[], tools: ToolDefinition[]
   const results = toolResults(messages);
   const orderId = /\b[A-Z]-\d{4}\b/.exec(question)?.[0];
   const call = (name: string, args: Record<string, unknown>): Part[] => [
-    { type: 'tool_call', id: `call_${hexDigest(`${question}:${name}`, 12)}`, name, arguments: args },
+    {
+      type: 'tool_call',
+      id: `call_${hexDigest(`${question}:${name}`, 12)}`,
+      name,
+      arguments: args,
+    },
   ];
 
   if (orderId && offered.has('lookup_order') && !results.has('lookup_order')) {
@@ -137,7 +145,9 @@ function answer(prompt: string, messages: ChatMessage[], tools: ToolDefinition[]
       ),
     ];
   }
-  const wantsRefund = /\b(refund|broken|damaged|stopped working|money back|\S+ back)\b/i.test(question);
+  // "How many days…" asks about the policy, not for a refund to be issued now.
+  const asksPolicy = /\bhow (many days|long)\b/i.test(question);
+  const wantsRefund = !asksPolicy && /\b(refund|broken|damaged|stopped working|money back|\S+ back)\b/i.test(question);
   if (order && order.status === 'delivered' && wantsRefund && offered.has('issue_refund')) {
     const refund = results.get('issue_refund');
     if (!refund) {

@@ -10,9 +10,11 @@ export interface Retrieved {
 }
 
 const STOPWORDS = new Set(
-  ('a an and are as at be but by can do does for from had has have how i if in is it its me my ' +
+  (
+    'a an and are as at be but by can do does for from had has have how i if in is it its me my ' +
     'of on or our so that the their them they this to was we what when where which who will ' +
-    'with you your it\'s last after been many much long').split(' '),
+    "with you your it's last after been many much long"
+  ).split(' '),
 );
 
 /** Lowercase word tokens with a plural-only stemmer (refunds -> refund, days -> day). */

@@ -26,6 +26,14 @@ const ORDERS: Record<string, Order> = {
     total: 49.99,
     currency: 'USD',
   },
+  'A-4120': {
+    order_id: 'A-4120',
+    status: 'delivered',
+    delivered_on: '2026-09-30',
+    items: [{ sku: 'JK-310', name: 'Rain jacket', qty: 1, price: 129 }],
+    total: 129,
+    currency: 'USD',
+  },
   'A-2077': {
     order_id: 'A-2077',
     status: 'delivered',
@@ -48,7 +56,11 @@ export const TOOL_DEFINITIONS: ToolDefinition[] = [
     type: 'function',
     name: 'lookup_order',
     description: 'Fetch an order: status, delivery date, items and total.',
-    parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
+    parameters: {
+      type: 'object',
+      properties: { order_id: { type: 'string' } },
+      required: ['order_id'],
+    },
   },
   {
     type: 'function',
@@ -56,7 +68,11 @@ export const TOOL_DEFINITIONS: ToolDefinition[] = [
     description: 'Refund an order to the original payment method.',
     parameters: {
       type: 'object',
-      properties: { order_id: { type: 'string' }, amount: { type: 'number' }, reason: { type: 'string' } },
+      properties: {
+        order_id: { type: 'string' },
+        amount: { type: 'number' },
+        reason: { type: 'string' },
+      },
       required: ['order_id', 'amount'],
     },
   },
@@ -89,6 +105,12 @@ export class ToolBox {
     return { refund_id: refundId, order_id: args.order_id, amount, status: 'issued' };
   }
 
+  private run(name: string, args: Record<string, unknown>): unknown {
+    if (name === 'lookup_order') return this.lookupOrder(args);
+    if (name === 'issue_refund') return this.issueRefund(args);
+    throw new Error(`unknown tool: ${name}`);
+  }
+
   /** Run one tool call from the model inside an `execute_tool` span; errors become tool results. */
   async execute(call: Extract<Part, { type: 'tool_call' }>, parent: Span): Promise<Part> {
     const attrs = {
@@ -99,7 +121,7 @@ export class ToolBox {
     };
     try {
       const result = await this.tracing.inSpan(`execute_tool ${call.name}`, parent, attrs, async (span) => {
-        const out = call.name === 'lookup_order' ? this.lookupOrder(call.arguments) : this.issueRefund(call.arguments);
+        const out = this.run(call.name, call.arguments);
         span.setAttribute('gen_ai.tool.call.result', JSON.stringify(out));
         return out;
       });

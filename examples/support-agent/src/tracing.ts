@@ -5,12 +5,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/ap
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SimClock } from './determinism';
 import { SeededIdGenerator } from './determinism';
 
@@ -55,9 +50,7 @@ export function callSite(): Attributes {
  * paths, so the trace is the same on every machine and Node's internal frames don't leak in.
  */
 export function workspaceStack(err: Error): string {
-  const frames = workspaceFrames(err.stack).map(
-    (f) => `    at ${f.fn} (${relative(f.file)}:${f.line})`,
-  );
+  const frames = workspaceFrames(err.stack).map((f) => `    at ${f.fn} (${relative(f.file)}:${f.line})`);
   return [`${err.name}: ${err.message}`, ...frames].join('\n');
 }
 
@@ -113,10 +106,7 @@ export class Tracing {
   }
 
   fail(span: Span, err: Error): void {
-    span.recordException(
-      { name: err.name, message: err.message, stack: workspaceStack(err) },
-      this.clock.now(),
-    );
+    span.recordException({ name: err.name, message: err.message, stack: workspaceStack(err) }, this.clock.now());
     span.setAttribute('error.type', err.name);
     span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
   }

@@ -20,6 +20,8 @@ export interface RunSummary {
   negativeFeedback: number;
   positiveFeedback: number;
   models: string[];
+  /** The run's input in one short line (the user's question, usually). */
+  preview?: string;
   sessionId?: string;
   userId?: string;
 }
@@ -33,6 +35,15 @@ export function isPositive(f: { score?: number; label?: string }): boolean {
   if (isNegative(f)) return false;
   if (f.label && /^(positive|good|thumbs?[_ -]?up|correct|yes)$/i.test(f.label)) return true;
   return f.score !== undefined && f.score > 0;
+}
+
+const PREVIEW_CHARS = 120;
+
+function preview(root: Span): string | undefined {
+  const raw = root.input ?? root.inputMessages?.filter((m) => m.role === 'user').pop()?.content;
+  if (!raw) return undefined;
+  const oneLine = raw.replace(/\s+/g, ' ').trim();
+  return oneLine.length > PREVIEW_CHARS ? `${oneLine.slice(0, PREVIEW_CHARS - 1)}…` : oneLine;
 }
 
 export function childCounts(spans: Span[]): Map<string, number> {
@@ -74,6 +85,7 @@ export function summarizeRuns(spans: Span[]): RunSummary[] {
       negativeFeedback: 0,
       positiveFeedback: 0,
       models: [],
+      preview: preview(root),
       sessionId: root.sessionId,
       userId: root.userId,
     };
