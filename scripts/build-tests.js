@@ -20,9 +20,7 @@ function findEntries(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) return findEntries(p);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') && !hostSideOnly.has(e.name)
-      ? [p]
-      : [];
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') && !hostSideOnly.has(e.name) ? [p] : [];
   });
 }
 

@@ -5,6 +5,8 @@
 // The workarounds are the ones in docs/vscode-in-ci.md (shared): each is explained where applied.
 'use strict';
 
+const { ensureSystemPackages } = require('./system-packages.js');
+
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -40,16 +42,8 @@ function which(cmd) {
 }
 
 function checkPrerequisites() {
-  const missing = [];
-  // The `kerberos` native module includes gssapi/gssapi.h.
-  if (!fs.existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev');
-  if (!which('rg')) missing.push('ripgrep');
-  for (const tool of ['python3', 'make', 'g++', 'tar']) if (!which(tool)) missing.push(tool);
-  if (missing.length) {
-    throw new Error(
-      `missing system packages: ${missing.join(' ')} (apt-get install -y ${missing.join(' ')})`,
-    );
-  }
+  // kerberos needs gssapi/gssapi.h (libkrb5-dev); node-gyp builds need python3, make, g++.
+  ensureSystemPackages(['libkrb5-dev', 'ripgrep', 'python3', 'make', 'g++', 'tar']);
 }
 
 // @vscode/ripgrep's postinstall downloads rg from GitHub unless it finds the release tarball in
@@ -86,10 +80,7 @@ function run(cmd, args, opts) {
 function npmInstall() {
   fs.mkdirSync(installDir, { recursive: true });
   // Its own package.json so code-server (~300 MB) never mixes with the extension's dependencies.
-  fs.writeFileSync(
-    path.join(installDir, 'package.json'),
-    JSON.stringify({ name: 'tracelens-code-server', private: true }, null, 2) + '\n',
-  );
+  fs.writeFileSync(path.join(installDir, 'package.json'), JSON.stringify({ name: 'tracelens-code-server', private: true }, null, 2) + '\n');
   const env = {
     ...process.env,
     // npm 11 ignores --unsafe-perm; without this the postinstall refuses to run as root.

@@ -65,9 +65,8 @@ async function main(): Promise<number> {
       transcript += text + '\n';
       print(type === 'error' || type === 'warn' ? `[${type}] ${text}` : text);
     });
-    await page.exposeFunction(
-      'codeAutomationExit',
-      (exitCode: number, logs?: AutomationLogFile[]) => exit({ code: exitCode, logs: logs ?? [] }),
+    await page.exposeFunction('codeAutomationExit', (exitCode: number, logs?: AutomationLogFile[]) =>
+      exit({ code: exitCode, logs: logs ?? [] }),
     );
 
     const url = server.workbenchUrl({

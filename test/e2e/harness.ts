@@ -24,10 +24,6 @@ export interface E2eTest {
 
 export const registeredTests: E2eTest[] = [];
 
-export function e2eTest(
-  name: string,
-  fn: (ctx: E2eContext) => Promise<void>,
-  options: { timeoutMs?: number } = {},
-): void {
+export function e2eTest(name: string, fn: (ctx: E2eContext) => Promise<void>, options: { timeoutMs?: number } = {}): void {
   registeredTests.push({ name, fn, timeoutMs: options.timeoutMs ?? 180_000 });
 }

@@ -21,7 +21,10 @@ async function main(): Promise<number> {
   if (!args.includes('--no-build')) build();
   const filter = args.find((a) => !a.startsWith('--'));
 
-  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.e2e.ts')).sort()) {
+  for (const file of fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.e2e.ts'))
+    .sort()) {
     await import(path.join(__dirname, file));
   }
   const tests = registeredTests.filter((t) => !filter || t.name.includes(filter));
@@ -45,7 +48,10 @@ async function main(): Promise<number> {
     server = await startCodeServer({ logDir: resultsDir });
     browser = await launchBrowser();
     for (const test of tests) {
-      const slug = test.name.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+      const slug = test.name
+        .replace(/[^\w]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .toLowerCase();
       const page = await newPage(browser, resultsDir, `${slug}.console.log`);
       // Generous: the first workbench load also warms code-server's caches.
       page.setDefaultTimeout(60_000);
@@ -73,7 +79,10 @@ async function main(): Promise<number> {
         const shot = await trySaveScreenshot(page, resultsDir, `${slug}-failure`);
         if (shot) console.log(`    screenshot: ${path.relative(repoRoot, shot)}`);
       } finally {
-        await page.context().close().catch(() => undefined);
+        await page
+          .context()
+          .close()
+          .catch(() => undefined);
       }
     }
   } catch (err) {

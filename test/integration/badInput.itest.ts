@@ -32,11 +32,14 @@ function line(traceHex: string): string {
 }
 
 describe('bad input', () => {
-  after(closeAllEditors);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracelens-bad-'));
+  after(async () => {
+    await closeAllEditors();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('reports a corrupt JSON line with its line number and keeps every valid run', async () => {
     const t = await api();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracelens-bad-'));
     const file = path.join(dir, 'broken.otlp.jsonl');
     fs.writeFileSync(file, [line('1'), line('2'), '{"resourceSpans": [ {oops', line('3'), line('4')].join('\n') + '\n');
     const before = fs.readFileSync(file);

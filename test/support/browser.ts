@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core. Never `npx playwright install`: there is no
 // internet on CI, and the distro browser is what we have.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -20,23 +21,23 @@ const chromiumArgs = [
 
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH`,
-    );
+    throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH`);
   }
-  return chromium.launch({
+  // Debian's wrapper starts crashpad with its database under $HOME/.config/chromium: keep that
+  // in a throwaway HOME, like the rest of the test state.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tracelens-chromium-'));
+  const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: process.env.HEADED !== '1',
     args: chromiumArgs,
+    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') },
   });
+  browser.once('disconnected', () => fs.rmSync(home, { recursive: true, force: true }));
+  return browser;
 }
 
 /** A page in a fresh context, with the browser console and page errors logged to a file. */
-export async function newPage(
-  browser: Browser,
-  resultsDir: string,
-  consoleLogName = 'browser-console.log',
-): Promise<Page> {
+export async function newPage(browser: Browser, resultsDir: string, consoleLogName = 'browser-console.log'): Promise<Page> {
   fs.mkdirSync(resultsDir, { recursive: true });
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   const page = await context.newPage();
@@ -56,11 +57,7 @@ export async function saveScreenshot(page: Page, resultsDir: string, name: strin
 }
 
 /** Best effort: a failure path must not fail again while saving its evidence. */
-export async function trySaveScreenshot(
-  page: Page | undefined,
-  resultsDir: string,
-  name: string,
-): Promise<string | undefined> {
+export async function trySaveScreenshot(page: Page | undefined, resultsDir: string, name: string): Promise<string | undefined> {
   if (!page || page.isClosed()) return undefined;
   try {
     return await saveScreenshot(page, resultsDir, name);

@@ -41,6 +41,8 @@ export interface CodeServer {
   readonly port: number;
   readonly baseUrl: string;
   readonly logFile: string;
+  /** Resolves with the server's exit code when it stops, for whatever reason. */
+  readonly exited: Promise<number | null>;
   /** The workbench URL, with the `payload` query parameter the web workbench reads. */
   workbenchUrl(options: WorkbenchUrlOptions): string;
   /** Kills the whole process group and keeps VS Code's logs under logDir. Idempotent. */
@@ -52,6 +54,8 @@ const defaultSettings: Record<string, unknown> = {
   'security.workspace.trust.enabled': false,
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
+  // The repo's .git sits above the demo workspace; don't let Git's prompt cover screenshots.
+  'git.openRepositoryInParentFolders': 'never',
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'workbench.tips.enabled': false,
@@ -74,10 +78,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
-  fs.writeFileSync(
-    path.join(dirs.userData, 'User', 'settings.json'),
-    JSON.stringify({ ...defaultSettings, ...options.settings }, null, 2),
-  );
+  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...defaultSettings, ...options.settings }, null, 2));
   const configFile = path.join(stateDir, 'config.yaml');
   fs.writeFileSync(configFile, `bind-addr: ${host}:${port}\nauth: none\ncert: false\n`);
 
@@ -98,9 +99,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const logFd = fs.openSync(logFile, 'w');
   const args = [
     entry,
-    '--config', configFile,
-    '--user-data-dir', dirs.userData,
-    '--extensions-dir', dirs.extensions,
+    '--config',
+    configFile,
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -117,7 +121,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   fs.closeSync(logFd);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // If this process dies without calling stop(), take the server group down with it.
-  const onExit = (): void => killGroup(child, 'SIGKILL');
+  const onExit = (): void => {
+    killGroup(child, 'SIGKILL');
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  };
   process.once('exit', onExit);
 
   let stopped: Promise<void> | undefined;
@@ -147,6 +154,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     port,
     baseUrl,
     logFile,
+    exited,
     stop,
     workbenchUrl(o: WorkbenchUrlOptions): string {
       const params = new URLSearchParams();
@@ -188,12 +196,7 @@ function keepVscodeLogs(userDataDir: string, logDir: string): void {
   fs.cpSync(logs, target, { recursive: true });
 }
 
-async function waitForHealthz(
-  baseUrl: string,
-  exited: Promise<number | null>,
-  timeoutMs: number,
-  logFile: string,
-): Promise<void> {
+async function waitForHealthz(baseUrl: string, exited: Promise<number | null>, timeoutMs: number, logFile: string): Promise<void> {
   let exitCode: number | null | undefined;
   void exited.then((c) => (exitCode = c ?? -1));
   const deadline = Date.now() + timeoutMs;

@@ -57,7 +57,11 @@ describe('OTLP attribute mapping', () => {
           [
             'gen_ai.output.messages',
             JSON.stringify([
-              { role: 'assistant', parts: [{ type: 'tool_call', id: 'c1', name: 'lookup_order', arguments: { id: 7 } }], finish_reason: 'tool_call' },
+              {
+                role: 'assistant',
+                parts: [{ type: 'tool_call', id: 'c1', name: 'lookup_order', arguments: { id: 7 } }],
+                finish_reason: 'tool_call',
+              },
             ]),
           ],
         ]),
@@ -117,7 +121,10 @@ describe('OTLP attribute mapping', () => {
           ['retrieval.documents.0.document.id', 'refund-policy-2023'],
           ['retrieval.documents.0.document.content', '60 days'],
           ['retrieval.documents.0.document.score', 0.92],
-          ['retrieval.documents.0.document.metadata', JSON.stringify({ uri: 'file:///p/refund-policy-2023.md', 'source.dataset': 's3://x/policy-docs' })],
+          [
+            'retrieval.documents.0.document.metadata',
+            JSON.stringify({ uri: 'file:///p/refund-policy-2023.md', 'source.dataset': 's3://x/policy-docs' }),
+          ],
           ['retrieval.documents.1.document.id', 'refund-policy'],
           ['llm.prompt_template.template', 'Answer {{question}}'],
           ['llm.prompt_template.version', '3'],
@@ -132,13 +139,16 @@ describe('OTLP attribute mapping', () => {
     assert.equal(s.documents?.length, 2);
     assert.equal(s.documents?.[0].score, 0.92);
     assert.equal(s.documents?.[0].uri, 'file:///p/refund-policy-2023.md');
-    assert.deepEqual({ ...s.template, variables: { ...s.template?.variables } }, {
-      name: 'answer',
-      version: '3',
-      path: 'prompts/answer.prompt.md',
-      text: 'Answer {{question}}',
-      variables: { question: 'q?' },
-    });
+    assert.deepEqual(
+      { ...s.template, variables: { ...s.template?.variables } },
+      {
+        name: 'answer',
+        version: '3',
+        path: 'prompts/answer.prompt.md',
+        text: 'Answer {{question}}',
+        variables: { question: 'q?' },
+      },
+    );
   });
 
   it('reads code locations under the current and the older names', () => {
@@ -181,17 +191,37 @@ describe('OTLP attribute mapping', () => {
 
     const root = one(
       doc([
-        span('b7ad6b7169203338', [['gen_ai.operation.name', 'invoke_agent'], ['session.id', 's-1'], ['user.id', 'u-9']], {
-          kind: 'SPAN_KIND_SERVER',
-          status: { code: 'STATUS_CODE_ERROR', message: 'boom' },
-          events: [
-            {
-              name: 'gen_ai.evaluation.result',
-              attributes: [kv('gen_ai.evaluation.name', 'user_feedback'), kv('gen_ai.evaluation.score.value', -1), kv('gen_ai.evaluation.score.label', 'negative'), kv('gen_ai.evaluation.explanation', 'wrong')],
-            },
-            { name: 'exception', attributes: [kv('exception.type', 'TimeoutError'), kv('exception.message', 'slow'), kv('exception.stacktrace', 'at x (a.ts:1:1)')] },
+        span(
+          'b7ad6b7169203338',
+          [
+            ['gen_ai.operation.name', 'invoke_agent'],
+            ['session.id', 's-1'],
+            ['user.id', 'u-9'],
           ],
-        }),
+          {
+            kind: 'SPAN_KIND_SERVER',
+            status: { code: 'STATUS_CODE_ERROR', message: 'boom' },
+            events: [
+              {
+                name: 'gen_ai.evaluation.result',
+                attributes: [
+                  kv('gen_ai.evaluation.name', 'user_feedback'),
+                  kv('gen_ai.evaluation.score.value', -1),
+                  kv('gen_ai.evaluation.score.label', 'negative'),
+                  kv('gen_ai.evaluation.explanation', 'wrong'),
+                ],
+              },
+              {
+                name: 'exception',
+                attributes: [
+                  kv('exception.type', 'TimeoutError'),
+                  kv('exception.message', 'slow'),
+                  kv('exception.stacktrace', 'at x (a.ts:1:1)'),
+                ],
+              },
+            ],
+          },
+        ),
       ]),
     );
     assert.equal(root.kind, 'agent');

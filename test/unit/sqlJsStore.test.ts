@@ -69,9 +69,18 @@ describe('sql.js store', () => {
     assert.deepEqual(run.models, ['m1']);
     assert.equal(run.rootCount, 2);
     const top = await store.childSpans(src.id, 'T', undefined);
-    assert.deepEqual(top.map((s) => s.spanId), ['a', 'orphan']);
+    assert.deepEqual(
+      top.map((s) => s.spanId),
+      ['a', 'orphan'],
+    );
     const kids = await store.childSpans(src.id, 'T', 'a');
-    assert.deepEqual(kids.map((s) => [s.spanId, s.kind, s.childCount]), [['b', 'llm', 0], ['c', 'tool', 1]]);
+    assert.deepEqual(
+      kids.map((s) => [s.spanId, s.kind, s.childCount]),
+      [
+        ['b', 'llm', 0],
+        ['c', 'tool', 1],
+      ],
+    );
     const d = await store.getSpan(src.id, 'T', 'd');
     assert.equal(d?.guardsFailed, 1);
     assert.equal(d?.guardAction, 'fallback');

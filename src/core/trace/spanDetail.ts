@@ -26,9 +26,27 @@ function pretty(value: string): { text: string; lang: string } {
   return { text: value, lang: 'text' };
 }
 
-/** Escape text for a Markdown table cell or heading. */
+// The document is read as Markdown source, so escape only what would break its structure.
+/** Text on one line (headings, list items). */
 function cell(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>|#]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  return s.replace(/\r?\n/g, ' ');
+}
+
+/** Text in a table cell. */
+function tableCell(s: string): string {
+  return cell(s).replace(/\|/g, '\\|');
+}
+
+const ATTR_PREVIEW = 2000;
+
+/** Attributes with long values cut, since their content is shown in full in its own section. */
+function attributePreview(a: Span['attributes']): string {
+  const cut = Object.fromEntries(
+    Object.entries(a).map(([k, v]) =>
+      typeof v === 'string' && v.length > ATTR_PREVIEW ? [k, `${v.slice(0, ATTR_PREVIEW)}… (${v.length} characters)`] : [k, v],
+    ),
+  );
+  return JSON.stringify(cut, null, 2);
 }
 
 function messages(title: string, list: Message[] | undefined): string[] {
@@ -88,7 +106,7 @@ export function formatSpanDetail(s: Span, sourceLabel?: string): string {
     ['Source', sourceLabel && s.range ? `${sourceLabel}, line ${s.range.line}` : sourceLabel],
   ];
   const out = [`# ${cell(s.name || '(unnamed span)')}`, '', '| | |', '|---|---|'];
-  for (const [k, v] of rows) if (v) out.push(`| ${k} | ${cell(v)} |`);
+  for (const [k, v] of rows) if (v) out.push(`| ${k} | ${tableCell(v)} |`);
   out.push('');
   if (s.guards?.length) {
     out.push('## Guards', '');
@@ -141,7 +159,7 @@ export function formatSpanDetail(s: Span, sourceLabel?: string): string {
       );
     out.push('');
   }
-  out.push('## Attributes', '', fence(JSON.stringify(s.attributes, null, 2), 'json'), '');
+  out.push('## Attributes', '', fence(attributePreview(s.attributes), 'json'), '');
   if (s.resource && Object.keys(s.resource).length) out.push('## Resource', '', fence(JSON.stringify(s.resource, null, 2), 'json'), '');
   return out.join('\n');
 }

@@ -1,0 +1,84 @@
+// A user's first minute: open the demo decision log, see its summary, find the run with the
+// thumbs-down in the TraceLens tree, expand it down to its steps, open the retriever's detail.
+
+import * as assert from 'node:assert/strict';
+import type { Locator, Page } from 'playwright-core';
+import { e2eTest } from './harness';
+
+const BAD_RUN = /My jacket from order A-4120/;
+
+function treeRow(page: Page, text: RegExp | string): Locator {
+  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+}
+
+/** Expand with the twistie: clicking a span's label opens its detail instead. */
+async function expand(page: Page, row: Locator): Promise<void> {
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
+}
+
+/** The row just below `row` in the tree (its first child once expanded). */
+async function nextRow(page: Page, row: Locator): Promise<Locator> {
+  const index = Number(await row.getAttribute('data-index'));
+  return page.locator(`.part.sidebar .monaco-list-row[data-index="${index + 1}"]`);
+}
+
+/** Give the side bar room so tree descriptions (latency, model, tokens, signals) show. */
+async function widenSideBar(page: Page): Promise<void> {
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  if (!sidebar) return;
+  const x = sidebar.x + sidebar.width;
+  const y = sidebar.y + sidebar.height / 2;
+  await page.mouse.move(x - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 380, y, { steps: 8 });
+  await page.mouse.up();
+}
+
+e2eTest('open the demo trace, expand the bad run, read its retriever step', async (ctx) => {
+  const { page } = ctx;
+  await ctx.openWorkbench();
+
+  // Quick Open the file: *.otlp.jsonl opens in the TraceLens editor by default.
+  await page.locator('.activitybar [aria-label^="TraceLens"]').first().waitFor();
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('support-agent.otlp.jsonl');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'support-agent.otlp.jsonl' }).first().waitFor();
+  await page.keyboard.press('Enter');
+
+  // The summary page, inside the webview's nested iframes.
+  const frame = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+  await frame.locator('h1', { hasText: 'support-agent.otlp.jsonl' }).waitFor();
+  await frame.locator('.stat', { hasText: 'runs' }).locator('.stat-value', { hasText: '7' }).waitFor();
+  await frame.locator('td', { hasText: BAD_RUN }).waitFor();
+
+  // The Runs view: the source is there with its runs; the bad run carries its thumbs-down.
+  await page.locator('.activitybar [aria-label^="TraceLens"]').first().click();
+  await treeRow(page, 'support-agent.otlp.jsonl').waitFor();
+  await widenSideBar(page);
+  const bad = treeRow(page, BAD_RUN);
+  await bad.waitFor();
+  assert.match((await bad.innerText()).replace(/\s+/g, ' '), /👎 1/);
+
+  await expand(page, bad);
+  const root = await nextRow(page, bad);
+  assert.match(await root.innerText(), /support_agent\.answer/);
+  await expand(page, root);
+  for (const step of ['retrieve policies', 'execute_tool lookup_order', 'guard cites_policy', 'chat support-sim-1']) {
+    await treeRow(page, step).waitFor();
+  }
+  assert.match(await treeRow(page, 'chat support-sim-1').innerText(), /support-sim-1-2026-10/);
+  await page.mouse.move(900, 600);
+  await ctx.screenshot('demo-bad-run-expanded');
+
+  // Clicking the retriever opens its detail beside the summary.
+  await treeRow(page, 'retrieve policies').click();
+  const tab = page.locator('.tabs-container .tab', { hasText: 'retrieve policies.md' });
+  await tab.waitFor();
+  await page.locator('.editor-instance .view-lines', { hasText: 'Retrieved documents' }).first().waitFor();
+  await page.locator('.editor-instance .view-lines', { hasText: 'refund-policy-2023' }).first().waitFor();
+  await page.mouse.move(900, 600);
+  await ctx.screenshot('demo-retriever-detail');
+});
