@@ -24,7 +24,7 @@ export async function importFile(file: string, opts: ImportOptions = {}): Promis
       code: 'source.tooLarge',
       message: `File is ${(info.size / 2 ** 20).toFixed(0)} MiB; files over ${MAX_WHOLE_FILE_BYTES / 2 ** 20} MiB are not supported yet`,
     };
-    return { path: file, bytes: info.size, mtimeMs: info.mtimeMs, format: 'unknown', spans: [], diagnostics: [d] };
+    return { path: file, bytes: info.size, mtimeMs: info.mtimeMs, format: 'unknown', spans: [], lineageRuns: [], diagnostics: [d] };
   }
   const bytes = await readFile(file);
   return { ...importBytes(bytes, path.basename(file), opts), path: file, bytes: info.size, mtimeMs: info.mtimeMs };

@@ -4,17 +4,17 @@
 
 import type { Diagnostic } from '../model/diagnostic';
 import type { FormatId } from '../model/format';
-import type { Span } from '../model/span';
 import { describeValue, detectValue } from './detect';
-import type { ImportResult, SourceRecord } from './importResult';
+import type { ImportResult, ImportSink, RecordImporter, SourceRecord } from './importResult';
 import { importOtlpValue } from './otlpJson';
 import { parseRecord } from './parseJson';
 import { importPhoenixValue } from './phoenixJson';
 import { normalizeTrees } from '../trace/normalizeTrees';
 
-const IMPORTERS: Partial<Record<FormatId, (v: unknown, rec: SourceRecord, d: Diagnostic[]) => Span[]>> = {
-  'otlp-json': importOtlpValue,
-  'phoenix-json': importPhoenixValue,
+/** One importer per format; a format with none here is detected but not importable. */
+const IMPORTERS: Partial<Record<FormatId, RecordImporter>> = {
+  'otlp-json': (v, rec, sink) => sink.spans.push(...importOtlpValue(v, rec, sink.diagnostics)),
+  'phoenix-json': (v, rec, sink) => sink.spans.push(...importPhoenixValue(v, rec, sink.diagnostics)),
 };
 
 export interface ImportOptions {
@@ -23,8 +23,8 @@ export interface ImportOptions {
 }
 
 export function importRecords(records: Iterable<SourceRecord>, opts: ImportOptions = {}): ImportResult {
-  const spans: Span[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const sink: ImportSink = { spans: [], lineageRuns: [], diagnostics: [] };
+  const { diagnostics } = sink;
   const seen = new Map<FormatId, number>();
   let nonEmpty = 0;
   for (const rec of records) {
@@ -48,13 +48,13 @@ export function importRecords(records: Iterable<SourceRecord>, opts: ImportOptio
       continue;
     }
     seen.set(format, (seen.get(format) ?? 0) + 1);
-    spans.push(...importer(parsed.value, rec, diagnostics));
+    importer(parsed.value, rec, sink);
   }
   if (nonEmpty === 0) {
     diagnostics.push({ severity: 'warning', code: 'source.empty', message: 'The file is empty', line: 1, offset: 0 });
   }
   const format = [...seen.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'unknown';
-  const normalized = normalizeTrees(spans);
+  const normalized = normalizeTrees(sink.spans);
   diagnostics.push(...normalized.diagnostics);
-  return { format, spans: normalized.spans, diagnostics };
+  return { format, spans: normalized.spans, lineageRuns: sink.lineageRuns, diagnostics };
 }
