@@ -1,13 +1,10 @@
 // Sniff a source's format from its content (never its name).
 
 import type { FormatId } from '../model/format';
-import { isOtlpJson } from './otlpJson';
-import { phoenixSpans } from './phoenixJson';
+import { FORMATS } from './registry';
 
 export function detectValue(value: unknown): FormatId {
-  if (isOtlpJson(value)) return 'otlp-json';
-  if (phoenixSpans(value)) return 'phoenix-json';
-  return 'unknown';
+  return FORMATS.find((f) => f.detect(value))?.id ?? 'unknown';
 }
 
 /** Whether the text is JSON Lines (several top-level values, one per line) rather than one document. */

@@ -2,20 +2,12 @@
 // located diagnostics out. Each record is detected on its own, so a mixed or partly corrupt
 // JSON Lines file keeps every valid record.
 
-import type { Diagnostic } from '../model/diagnostic';
 import type { FormatId } from '../model/format';
 import { describeValue, detectValue } from './detect';
-import type { ImportResult, ImportSink, RecordImporter, SourceRecord } from './importResult';
-import { importOtlpValue } from './otlpJson';
+import type { ImportResult, ImportSink, SourceRecord } from './importResult';
+import { formatEntry } from './registry';
 import { parseRecord } from './parseJson';
-import { importPhoenixValue } from './phoenixJson';
 import { normalizeTrees } from '../trace/normalizeTrees';
-
-/** One importer per format; a format with none here is detected but not importable. */
-const IMPORTERS: Partial<Record<FormatId, RecordImporter>> = {
-  'otlp-json': (v, rec, sink) => sink.spans.push(...importOtlpValue(v, rec, sink.diagnostics)),
-  'phoenix-json': (v, rec, sink) => sink.spans.push(...importPhoenixValue(v, rec, sink.diagnostics)),
-};
 
 export interface ImportOptions {
   /** Force a format instead of detecting it per record. */
@@ -36,7 +28,7 @@ export function importRecords(records: Iterable<SourceRecord>, opts: ImportOptio
       continue;
     }
     const format = opts.format ?? detectValue(parsed.value);
-    const importer = IMPORTERS[format];
+    const importer = formatEntry(format)?.importer;
     if (!importer) {
       diagnostics.push({
         severity: 'error',
