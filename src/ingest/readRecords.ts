@@ -32,16 +32,18 @@ export function splitRecords(bytes: Uint8Array, fileName: string, diags: Diagnos
   const records: SourceRecord[] = [];
   let line = 1;
   let lineStart = start;
-  for (let i = start; i <= bytes.length; i++) {
-    if (i < bytes.length && bytes[i] !== 0x0a) continue;
-    let end = i;
+  while (lineStart <= bytes.length) {
+    // indexOf is a native scan: far faster than a byte loop in JS.
+    let nl = bytes.indexOf(0x0a, lineStart);
+    if (nl < 0) nl = bytes.length;
+    let end = nl;
     if (end > lineStart && bytes[end - 1] === 0x0d) end--;
     if (end > lineStart) {
       const slice = bytes.subarray(lineStart, end);
       records.push({ text: decode(slice, line, lineStart, diags), line, byteStart: lineStart, byteEnd: end });
     }
     line++;
-    lineStart = i + 1;
+    lineStart = nl + 1;
   }
   return records;
 }

@@ -5,14 +5,15 @@ import type { SourceRecord } from './importResult';
 
 // Timestamp keys whose bare-number values may exceed 2^53 (MLflow, some OTLP encoders).
 const BIG_TIME = /("[A-Za-z_]*(?:[Nn]ano|_ns|NanoSeconds)"\s*:\s*)(\d{16,})(?=\s*[,}\]])/g;
-const LONG_DIGITS = /\d{16,}/;
+// Cheap pre-check: a bare (unquoted) number of 16+ digits after a colon. Quoted OTLP times skip the rewrite.
+const BARE_LONG_NUMBER = /(?:[Nn]ano|_ns|NanoSeconds)"\s*:\s*\d{16}/;
 
 export type ParseOutcome = { ok: true; value: unknown } | { ok: false; diagnostic: Diagnostic };
 
 export function parseRecord(rec: SourceRecord): ParseOutcome {
   let t = rec.text;
   if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
-  if (LONG_DIGITS.test(t)) t = t.replace(BIG_TIME, '$1"$2"');
+  if (BARE_LONG_NUMBER.test(t)) t = t.replace(BIG_TIME, '$1"$2"');
   try {
     return { ok: true, value: JSON.parse(t) };
   } catch (err) {
