@@ -17,7 +17,14 @@ describe('demo traces', () => {
     assert.deepEqual(r.diagnostics, []);
     const s = summarize(r.spans);
     assert.deepEqual(
-      { traces: s.traces, spans: s.spans, errorSpans: s.errorSpans, llmSpans: s.llmSpans, inputTokens: s.inputTokens, outputTokens: s.outputTokens },
+      {
+        traces: s.traces,
+        spans: s.spans,
+        errorSpans: s.errorSpans,
+        llmSpans: s.llmSpans,
+        inputTokens: s.inputTokens,
+        outputTokens: s.outputTokens,
+      },
       { traces: 7, spans: 54, errorSpans: 1, llmSpans: 20, inputTokens: 10278, outputTokens: 866 },
     );
     const kinds = new Map<string, number>();

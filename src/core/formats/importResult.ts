@@ -30,4 +30,6 @@ export interface SourceRecord {
   line: number;
   byteStart: number;
   byteEnd: number;
+  /** The last record of a JSON Lines file with no newline after it: possibly still being written. */
+  incomplete?: boolean;
 }

@@ -2,6 +2,7 @@
 
 import type { Diagnostic } from '../model/diagnostic';
 import type { SourceRecord } from './importResult';
+import { jsonErrorPosition } from './jsonErrorPosition';
 
 // Timestamp keys whose bare-number values may exceed 2^53 (MLflow, some OTLP encoders).
 const BIG_TIME = /("[A-Za-z_]*(?:[Nn]ano|_ns|NanoSeconds)"\s*:\s*)(\d{16,})(?=\s*[,}\]])/g;
@@ -22,21 +23,26 @@ export function parseRecord(rec: SourceRecord): ParseOutcome {
 }
 
 function syntaxDiagnostic(rec: SourceRecord, err: unknown): Diagnostic {
-  const raw = err instanceof Error ? err.message : String(err);
-  const pos = /position (\d+)/.exec(raw);
-  let line = rec.line;
-  let offset = rec.byteStart;
-  if (pos) {
-    const p = Math.min(Number(pos[1]), rec.text.length);
-    const before = rec.text.slice(0, p);
-    line += countNewlines(before);
-    offset += utf8Length(before);
+  const raw = (err instanceof Error ? err.message : String(err)).replace(/^SyntaxError: /, '');
+  // V8 gives a position for some errors only, and none when the text ends early: locate it ourselves.
+  const pos = jsonErrorPosition(rec.text);
+  const before = rec.text.slice(0, pos.index);
+  const line = rec.line + countNewlines(before);
+  const offset = rec.byteStart + utf8Length(before);
+  if (pos.truncated && rec.incomplete) {
+    return {
+      severity: 'warning',
+      code: 'json.incompleteTrailing',
+      message: '1 incomplete trailing record: the last line has no newline and ends mid-value (is the writer still running?)',
+      line,
+      offset,
+    };
   }
-  const truncated = /Unexpected end|Unterminated/.test(raw);
+  const shortRaw = raw.length > 200 ? `${raw.slice(0, 200)}…` : raw;
   return {
     severity: 'error',
-    code: truncated ? 'json.truncated' : 'json.syntax',
-    message: `${truncated ? 'Truncated JSON' : 'Invalid JSON'}: ${raw.replace(/^SyntaxError: /, '')}`,
+    code: pos.truncated ? 'json.truncated' : 'json.syntax',
+    message: pos.truncated ? `Truncated JSON: the text ends before the value is complete (${shortRaw})` : `Invalid JSON: ${shortRaw}`,
     line,
     offset,
   };

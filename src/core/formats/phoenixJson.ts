@@ -47,7 +47,16 @@ export function importPhoenixValue(value: unknown, rec: SourceRecord, diags: Dia
     }
     const startNs = nanosFromIso(o.start_time) ?? 0n;
     let endNs = nanosFromIso(o.end_time) ?? startNs;
-    if (endNs < startNs) endNs = startNs;
+    if (endNs < startNs) {
+      diags.push({
+        severity: 'warning',
+        code: 'span.endBeforeStart',
+        message: `Span ${String(ctx.span_id)} ends before it starts; duration shown as 0`,
+        line: rec.line,
+        offset: rec.byteStart,
+      });
+      endNs = startNs;
+    }
     const attributes = flatten(o.attributes);
     const span: Span = {
       traceId: ctx.trace_id,

@@ -16,31 +16,50 @@ export function normalizeTrees(input: Span[]): NormalizedSpans {
   const byKey = new Map<string, Span>();
   const spans: Span[] = [];
   for (const s of input) {
-    const key = spanKey(s.traceId, s.spanId);
-    if (byKey.has(key)) {
+    const first = byKey.get(spanKey(s.traceId, s.spanId));
+    if (first) {
+      // OTLP allows re-delivery: identical copies go silently; conflicting ones are kept, marked.
+      if (fingerprint(first) === fingerprint(s)) continue;
+      let copy = 2;
+      while (byKey.has(spanKey(s.traceId, `${s.spanId}~${copy}`))) copy++;
       diagnostics.push(
-        located(s, 'warning', 'span.duplicate', `Duplicate span id ${s.spanId} in trace ${s.traceId}; the first copy is kept`),
+        located(
+          s,
+          'warning',
+          'span.duplicate',
+          `Span id ${s.spanId} appears again in trace ${s.traceId} with different content; kept as ${s.spanId}~${copy}`,
+        ),
       );
-      continue;
+      s.attributes['tracelens.duplicateOf'] = s.spanId;
+      s.spanId = `${s.spanId}~${copy}`;
     }
-    byKey.set(key, s);
+    byKey.set(spanKey(s.traceId, s.spanId), s);
     spans.push(s);
   }
   let missing = 0;
+  let firstMissing: Span | undefined;
   for (const s of spans) {
     if (s.parentId === undefined) continue;
-    if (s.parentId === s.spanId || !byKey.has(spanKey(s.traceId, s.parentId))) {
-      if (s.parentId !== s.spanId) missing++;
-      s.detachedParentId = s.parentId;
-      s.parentId = undefined;
-    }
+    if (s.parentId === s.spanId) {
+      diagnostics.push(
+        located(s, 'warning', 'span.parentCycle', `Span ${s.spanId} names itself as its parent; it is shown at the top of its run`),
+      );
+    } else if (!byKey.has(spanKey(s.traceId, s.parentId))) {
+      missing++;
+      firstMissing ??= s;
+    } else continue;
+    s.detachedParentId = s.parentId;
+    s.parentId = undefined;
   }
-  if (missing > 0) {
-    diagnostics.push({
-      severity: 'info',
-      code: 'span.missingParent',
-      message: `${missing} span(s) refer to a parent that is not in this source; they are shown at the top of their run`,
-    });
+  if (firstMissing) {
+    diagnostics.push(
+      located(
+        firstMissing,
+        'info',
+        'span.missingParent',
+        `${missing} span(s) refer to a parent that is not in this source (first: ${firstMissing.spanId}); they are shown at the top of their run`,
+      ),
+    );
   }
   breakCycles(spans, byKey, diagnostics);
   return { spans, diagnostics };
@@ -66,6 +85,11 @@ function breakCycles(spans: Span[], byKey: Map<string, Span>, diagnostics: Diagn
     }
     for (const p of path) state.set(p, 2);
   }
+}
+
+/** Content identity of a span, to tell re-delivered copies from conflicting ones. */
+function fingerprint(s: Span): string {
+  return JSON.stringify([s.parentId, s.name, String(s.startNs), String(s.endNs), s.status, s.statusMessage, s.attributes, s.events.length]);
 }
 
 function located(s: Span, severity: Diagnostic['severity'], code: string, message: string): Diagnostic {
