@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { importRecords, type ImportOptions } from '../core/formats/importRecords';
 import type { ImportResult } from '../core/formats/importResult';
+import { importOtlpProtobuf, looksLikeOtlpProtobuf } from '../core/formats/otlpProtobuf';
 import type { Diagnostic } from '../core/model/diagnostic';
 import { splitRecords } from './readRecords';
 
@@ -31,6 +32,9 @@ export async function importFile(file: string, opts: ImportOptions = {}): Promis
 }
 
 export function importBytes(bytes: Uint8Array, fileName: string, opts: ImportOptions = {}): ImportResult {
+  // Binary OTLP (ExportTraceServiceRequest / TracesData, or the collector's length-prefixed proto
+  // stream) is told apart from JSON text by content; everything else is JSON records.
+  if (opts.format === 'otlp-protobuf' || (opts.format === undefined && looksLikeOtlpProtobuf(bytes))) return importOtlpProtobuf(bytes);
   const diags: Diagnostic[] = [];
   const records = splitRecords(bytes, fileName, diags);
   const result = importRecords(records, opts);

@@ -8,6 +8,9 @@ export const Commands = {
   closeSource: 'tracelens.closeSource',
   loadMoreRuns: 'tracelens.loadMoreRuns',
   showLog: 'tracelens.showLog',
+  startReceiver: 'tracelens.startReceiver',
+  stopReceiver: 'tracelens.stopReceiver',
+  receiverMenu: 'tracelens.receiverMenu',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

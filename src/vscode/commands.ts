@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import { Commands, TRACE_EDITOR, TRACE_EDITOR_ANY } from './commandIds';
+import type { LiveReceiverController } from './liveReceiver';
 import type { Log } from './log';
 import type { RunsNode, RunsTreeProvider } from './runsTree';
 import { isSpanRef, spanUri, type SpanRef } from './spanDocument';
@@ -15,6 +16,7 @@ export interface CommandDeps {
   tree: RunsTreeProvider;
   treeView: vscode.TreeView<RunsNode>;
   log: Log;
+  receiver: LiveReceiverController;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -74,6 +76,24 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       await d.sources.close(target);
     }),
     reg(Commands.showLog, () => d.log.show()),
+    reg(Commands.startReceiver, () => d.receiver.start()),
+    reg(Commands.stopReceiver, () => d.receiver.stop()),
+    reg(Commands.receiverMenu, async () => {
+      const endpoint = d.receiver.endpoint;
+      if (!endpoint) return d.receiver.start();
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: '$(copy) Copy Endpoint', id: 'copy', description: `${endpoint}/v1/traces` },
+          { label: '$(list-tree) Show Live Runs', id: 'show' },
+          { label: '$(debug-stop) Stop Receiver', id: 'stop', description: `${d.receiver.spanCount} spans received` },
+        ],
+        { placeHolder: `TraceLens receiver at ${endpoint}` },
+      );
+      if (pick?.id === 'copy') await vscode.env.clipboard.writeText(`${endpoint}/v1/traces`);
+      else if (pick?.id === 'show') await vscode.commands.executeCommand('tracelens.runs.focus');
+      else if (pick?.id === 'stop') await d.receiver.stop();
+      return undefined;
+    }),
   ];
 }
 

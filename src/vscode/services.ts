@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { TraceStore } from '../store/traceStore';
 import { SPAN_SCHEME, TRACE_EDITOR, TRACE_EDITOR_ANY, VIEW_RUNS } from './commandIds';
 import { registerCommands } from './commands';
+import { LiveReceiverController } from './liveReceiver';
 import { createLog } from './log';
 import { RunsTreeProvider } from './runsTree';
 import { SourceManager } from './sourceManager';
@@ -14,6 +15,7 @@ import { TraceEditorProvider } from './traceEditor';
 export interface TraceLensApi {
   sources: SourceManager;
   runsTree: RunsTreeProvider;
+  receiver: LiveReceiverController;
 }
 
 async function openEmbeddedStore(extensionUri: vscode.Uri): Promise<TraceStore> {
@@ -29,6 +31,7 @@ export function createServices(context: vscode.ExtensionContext): TraceLensApi {
   const runsTree = new RunsTreeProvider(sources, pageSize);
   const treeView = vscode.window.createTreeView(VIEW_RUNS, { treeDataProvider: runsTree, showCollapseAll: true });
   const editor = new TraceEditorProvider(context.extensionUri, sources, log);
+  const receiver = new LiveReceiverController(context, sources, log);
   const editorOptions = { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } };
 
   context.subscriptions.push(
@@ -39,8 +42,9 @@ export function createServices(context: vscode.ExtensionContext): TraceLensApi {
     vscode.window.registerCustomEditorProvider(TRACE_EDITOR, editor, editorOptions),
     vscode.window.registerCustomEditorProvider(TRACE_EDITOR_ANY, editor, editorOptions),
     vscode.workspace.registerTextDocumentContentProvider(SPAN_SCHEME, new SpanDocumentProvider(sources)),
-    ...registerCommands({ sources, tree: runsTree, treeView, log }),
+    receiver,
+    ...registerCommands({ sources, tree: runsTree, treeView, log, receiver }),
   );
   log.info('TraceLens activated');
-  return { sources, runsTree };
+  return { sources, runsTree, receiver };
 }

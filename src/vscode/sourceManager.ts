@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../core/model/diagnostic';
 import type { Span } from '../core/model/span';
+import { normalizeTrees, spanKey } from '../core/trace/normalizeTrees';
 import { summarizeRuns, type RunSummary } from '../core/trace/runs';
 import { summarize, type SourceSummary } from '../core/trace/summary';
 import { importFile } from '../ingest/importFile';
@@ -21,6 +22,8 @@ export interface LoadedSource {
   /** The first runs, for the summary page; the tree pages through the store. */
   firstRuns: RunSummary[];
   diagnostics: Diagnostic[];
+  /** Sources with no file behind them (live spans) keep their spans here for the detail view. */
+  memory?: Map<string, Span>;
 }
 
 interface Entry {
@@ -88,6 +91,39 @@ export class SourceManager implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /**
+   * Set the whole content of an in-memory source (the live receiver). It is re-indexed as one
+   * unit, so parents that arrive after their children still join; updates are serialised.
+   */
+  putMemorySource(uri: vscode.Uri, label: string, spans: Span[], diagnostics: Diagnostic[]): Promise<LoadedSource> {
+    const key = uri.toString();
+    const previous = this.entries.get(key);
+    const loading = (async (): Promise<LoadedSource> => {
+      const store = await this.getStore();
+      const old = await previous?.loading.catch(() => undefined);
+      if (old) await store.removeSource(old.id);
+      const { spans: clean } = normalizeTrees(
+        spans.map((s) => ({ ...s, parentId: s.parentId ?? s.detachedParentId, detachedParentId: undefined })),
+      );
+      const row = await store.addSource({ uri: key, label, format: 'otlp-json', bytes: 0 }, clean);
+      const src: LoadedSource = {
+        id: row.id,
+        uri,
+        label,
+        format: 'otlp-json',
+        bytes: 0,
+        summary: summarize(clean),
+        firstRuns: summarizeRuns(clean).slice(0, 200),
+        diagnostics,
+        memory: new Map(clean.map((s) => [spanKey(s.traceId, s.spanId), s])),
+      };
+      this.changed.fire();
+      return src;
+    })();
+    this.entries.set(key, { refs: previous?.refs ?? 1, loading });
+    return loading;
+  }
+
   async loaded(): Promise<LoadedSource[]> {
     const settled = await Promise.allSettled([...this.entries.values()].map((e) => e.loading));
     return settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -150,6 +186,7 @@ export class SourceManager implements vscode.Disposable {
   /** The full span, read back from the source by its byte range. */
   async readSpan(sourceId: number, traceId: string, spanId: string): Promise<{ span?: Span; source?: LoadedSource }> {
     const source = await this.byId(sourceId);
+    if (source?.memory) return { source, span: source.memory.get(spanKey(traceId, spanId)) };
     const row = await (await this.getStore()).getSpan(sourceId, traceId, spanId);
     if (!source || !row || row.byteStart === undefined || row.byteEnd === undefined) return { source };
     const span = await readSpanFromSource(
