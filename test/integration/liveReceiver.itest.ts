@@ -1,0 +1,67 @@
+// The live receiver end to end: start it from the command, run the demo agent in a VS Code
+// terminal (which inherits OTEL_EXPORTER_OTLP_*), and watch its runs fill the tree mid-run.
+
+import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
+import * as vscode from 'vscode';
+import { api, waitFor } from './support';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('live receiver', () => {
+  let terminal: vscode.Terminal | undefined;
+
+  after(async () => {
+    terminal?.dispose();
+    await vscode.commands.executeCommand('tracelens.stopReceiver');
+    await vscode.workspace.getConfiguration('tracelens.receiver').update('port', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('shows the demo agent’s runs while it is still running, from a terminal', async function () {
+    // tsx start-up plus seven turns 1.5 s apart, on a busy two-core machine.
+    this.timeout(240_000);
+    const t = await api();
+    const port = await freePort();
+    await vscode.workspace.getConfiguration('tracelens.receiver').update('port', port, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('tracelens.startReceiver');
+    assert.equal(t.receiver.endpoint, `http://127.0.0.1:${port}`);
+
+    const repo = vscode.extensions.getExtension('tracelens.tracelens')!.extensionPath;
+    terminal = vscode.window.createTerminal({ name: 'support-agent (live)', cwd: repo });
+    terminal.sendText('DEMO_LIVE_PAUSE_MS=1500 npm run -s demo:live');
+
+    const live = async () => (await t.runsTree.getChildren()).find((n) => n.type === 'source' && n.source.uri.scheme === 'tracelens-live');
+    // Mid-run: some runs are in the tree while the agent still has turns to send.
+    const midRun = await waitFor(
+      'the first live runs',
+      async () => {
+        const node = await live();
+        if (!node) return undefined;
+        const runs = await t.runsTree.getChildren(node);
+        return runs.length >= 1 && runs.length < 7 ? runs.length : undefined;
+      },
+      90_000,
+    );
+    assert.ok(midRun >= 1 && midRun < 7);
+    const all = await waitFor(
+      'all 7 demo runs',
+      async () => {
+        const node = await live();
+        const runs = node ? await t.runsTree.getChildren(node) : [];
+        return runs.length === 7 ? runs : undefined;
+      },
+      90_000,
+    );
+    const bad = all.find((r) => r.type === 'run' && r.run.negativeFeedback > 0);
+    assert.ok(bad, 'the bad run arrived with its feedback');
+    assert.ok(t.receiver.spanCount >= 54);
+  });
+});
