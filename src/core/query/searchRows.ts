@@ -1,0 +1,145 @@
+// What a span puts into the search side tables: full text (capped per column, so the index
+// stays proportional to spans, not to prompt sizes), flattened attributes, guard results and
+// tool names. Both stores insert exactly these rows, so both answer a query the same way.
+
+import type { AttrValue, Attributes, Span } from '../model/span';
+
+export interface SearchLimits {
+  /** Characters of text per full-text column (name, input, output, tools). */
+  textChars: number;
+  /** Attribute rows per span (span attributes first, then resource attributes). */
+  attrs: number;
+  keyChars: number;
+  valueChars: number;
+  /** Nested objects flatten to dotted keys down to this depth; deeper values become JSON. */
+  attrDepth: number;
+}
+
+export const DEFAULT_SEARCH_LIMITS: SearchLimits = { textChars: 4096, attrs: 128, keyChars: 256, valueChars: 1024, attrDepth: 4 };
+
+/** The four FTS columns, in the order of `span_fts`. */
+export interface SearchText {
+  name: string;
+  input: string;
+  output: string;
+  tools: string;
+}
+
+export interface AttrRow {
+  key: string;
+  value: string;
+  /** The value as a number when it is one (or a decimal string), for `attr.<key>>n`. */
+  num: number | null;
+}
+
+export interface GuardRow {
+  name: string;
+  passed: boolean;
+  action: string | null;
+}
+
+export interface SpanSearchRows {
+  text: SearchText;
+  attrs: AttrRow[];
+  guards: GuardRow[];
+  tools: string[];
+}
+
+/** Cuts at `max` characters without splitting a surrogate pair. */
+function cut(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const end = /[\ud800-\udbff]/.test(s[max - 1]) ? max - 1 : max;
+  return s.slice(0, end);
+}
+
+/** Joins distinct, non-empty pieces with newlines until `max` characters. */
+function joinCapped(pieces: (string | undefined)[], max: number): string {
+  const seen = new Set<string>();
+  let out = '';
+  for (const p of pieces) {
+    if (!p || seen.has(p)) continue;
+    seen.add(p);
+    out = out ? `${out}\n${p}` : p;
+    if (out.length >= max) return cut(out, max);
+  }
+  return out;
+}
+
+/** A bounded JSON rendering: stops once `max` characters are written (huge arrays cost no more). */
+function boundedJson(v: AttrValue, max: number): string {
+  let out = '';
+  const write = (x: AttrValue, depth: number): void => {
+    if (out.length >= max) return;
+    if (x === null || typeof x !== 'object') {
+      out += JSON.stringify(x) ?? 'null';
+      return;
+    }
+    if (depth > 64) {
+      out += '"…"';
+      return;
+    }
+    const entries: [string | undefined, AttrValue][] = Array.isArray(x) ? x.map((i) => [undefined, i]) : Object.entries(x);
+    out += Array.isArray(x) ? '[' : '{';
+    entries.forEach(([k, val], i) => {
+      if (out.length >= max) return;
+      if (i) out += ',';
+      if (k !== undefined) out += `${JSON.stringify(k)}:`;
+      write(val, depth + 1);
+    });
+    out += Array.isArray(x) ? ']' : '}';
+  };
+  write(v, 0);
+  return cut(out, max);
+}
+
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+
+function attrRows(sources: (Attributes | undefined)[], limits: SearchLimits): AttrRow[] {
+  const rows: AttrRow[] = [];
+  const seen = new Set<string>();
+  const add = (key: string, v: AttrValue, depth: number): void => {
+    if (rows.length >= limits.attrs || v === null || v === undefined) return;
+    if (typeof v === 'object' && !Array.isArray(v) && depth < limits.attrDepth) {
+      for (const k of Object.keys(v)) add(`${key}.${k}`, v[k], depth + 1);
+      return;
+    }
+    const k = cut(key, limits.keyChars);
+    if (seen.has(k)) return;
+    seen.add(k);
+    if (typeof v === 'number') rows.push({ key: k, value: String(v), num: Number.isFinite(v) ? v : null });
+    else if (typeof v === 'boolean') rows.push({ key: k, value: String(v), num: null });
+    else if (typeof v === 'string') rows.push({ key: k, value: cut(v, limits.valueChars), num: NUMERIC.test(v) ? Number(v) : null });
+    else rows.push({ key: k, value: boundedJson(v, limits.valueChars), num: null });
+  };
+  for (const attrs of sources) {
+    if (!attrs) continue;
+    for (const key of Object.keys(attrs)) add(key, attrs[key], 0);
+  }
+  return rows;
+}
+
+/** The search rows for one span. Pure; the store writes them beside the span's row. */
+export function spanSearchRows(span: Span, limits: Partial<SearchLimits> = {}): SpanSearchRows {
+  const l = { ...DEFAULT_SEARCH_LIMITS, ...limits };
+  const calls = [...(span.tool ? [span.tool] : []), ...(span.toolCalls ?? [])];
+  for (const m of [...(span.inputMessages ?? []), ...(span.outputMessages ?? [])]) calls.push(...(m.toolCalls ?? []));
+  const tools = [...new Set(calls.map((c) => c.name).filter((n) => n))];
+  const text: SearchText = {
+    name: joinCapped([span.name, ...tools, span.template?.name], l.textChars),
+    input: joinCapped([span.input, ...(span.inputMessages ?? []).map((m) => m.content)], l.textChars),
+    output: joinCapped(
+      [span.output, ...(span.outputMessages ?? []).map((m) => m.content), span.statusMessage, span.exception?.message],
+      l.textChars,
+    ),
+    tools: joinCapped(
+      calls.flatMap((c) => [c.arguments, c.result]),
+      l.textChars,
+    ),
+  };
+  return {
+    text,
+    attrs: attrRows([span.attributes, span.resource], l),
+    guards: (span.guards ?? []).map((g) => ({ name: g.name, passed: g.passed, action: g.action ?? null })),
+    tools,
+  };
+}
