@@ -36,7 +36,7 @@ export function firstInvalidUtf8(b: Uint8Array): number {
       i++;
       continue;
     }
-    let need = 0;
+    let need: number;
     let lo = 0x80;
     let hi = 0xbf;
     if (c >= 0xc2 && c <= 0xdf) need = 1;

@@ -4,6 +4,7 @@
 import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import { importRecords } from '../core/formats/importRecords';
+import { importOtlpProtobuf, looksLikeOtlpProtobuf } from '../core/formats/otlpProtobuf';
 import type { Span } from '../core/model/span';
 
 export interface SpanLocation {
@@ -18,8 +19,10 @@ export async function readSpanFromSource(file: string, loc: SpanLocation, traceI
     const length = Math.max(0, loc.byteEnd - loc.byteStart);
     const buf = Buffer.alloc(length);
     await fh.read(buf, 0, length, loc.byteStart);
-    const text = new TextDecoder('utf-8').decode(buf);
-    const result = importRecords([{ text, line: loc.line, byteStart: loc.byteStart, byteEnd: loc.byteEnd }]);
+    // A protobuf source's range is one resource entry, which decodes on its own as a request.
+    const result = looksLikeOtlpProtobuf(buf)
+      ? importOtlpProtobuf(buf)
+      : importRecords([{ text: new TextDecoder('utf-8').decode(buf), line: loc.line, byteStart: loc.byteStart, byteEnd: loc.byteEnd }]);
     return result.spans.find((s) => s.traceId === traceId && s.spanId === spanId);
   } finally {
     await fh.close();

@@ -11,6 +11,9 @@ export const Commands = {
   startReceiver: 'tracelens.startReceiver',
   stopReceiver: 'tracelens.stopReceiver',
   receiverMenu: 'tracelens.receiverMenu',
+  goToCode: 'tracelens.goToCode',
+  goToTemplate: 'tracelens.goToTemplate',
+  compareTemplate: 'tracelens.compareTemplate',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -19,3 +22,4 @@ export const VIEW_RUNS = 'tracelens.runs';
 export const TRACE_EDITOR = 'tracelens.traceEditor';
 export const TRACE_EDITOR_ANY = 'tracelens.traceEditor.anyJson';
 export const SPAN_SCHEME = 'tracelens';
+export const TRACED_TEMPLATE_SCHEME = 'tracelens-template';

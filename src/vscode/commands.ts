@@ -2,14 +2,17 @@
 // name sources, runs and spans by id.
 
 import * as vscode from 'vscode';
+import type { Span } from '../core/model/span';
 import { Commands, TRACE_EDITOR, TRACE_EDITOR_ANY } from './commandIds';
 import type { LiveReceiverController } from './liveReceiver';
+import { compareTemplate, goToCode, goToTemplate, templateMatches, type TracedTemplates } from './navigation';
+import { WorkspaceTexts } from './workspaceTexts';
 import type { Log } from './log';
 import type { RunsNode, RunsTreeProvider } from './runsTree';
 import { isSpanRef, spanUri, type SpanRef } from './spanDocument';
 import type { SourceManager } from './sourceManager';
 
-const TRACE_PATTERN = /\.(otlp\.jsonl?|traces\.jsonl?|decisions\.jsonl)$/i;
+const TRACE_PATTERN = /\.(otlp\.jsonl?|otlp\.pb|traces\.jsonl?|decisions\.jsonl)$/i;
 
 export interface CommandDeps {
   sources: SourceManager;
@@ -17,6 +20,8 @@ export interface CommandDeps {
   treeView: vscode.TreeView<RunsNode>;
   log: Log;
   receiver: LiveReceiverController;
+  texts: WorkspaceTexts;
+  traced: TracedTemplates;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -40,7 +45,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
               await vscode.window.showOpenDialog({
                 canSelectMany: false,
                 openLabel: 'Open Trace',
-                filters: { 'Trace files': ['json', 'jsonl', 'ndjson'], 'All files': ['*'] },
+                filters: { 'Trace files': ['json', 'jsonl', 'ndjson', 'pb', 'binpb'], 'All files': ['*'] },
               })
             )?.[0];
       if (!uri) return;
@@ -76,6 +81,16 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       await d.sources.close(target);
     }),
     reg(Commands.showLog, () => d.log.show()),
+    reg(Commands.goToCode, async (arg) => goToCode(await fullSpan(d, arg))),
+    reg(Commands.goToTemplate, async (arg) => goToTemplate(await fullSpan(d, arg), d.texts, d.traced)),
+    reg(Commands.compareTemplate, async (arg) => {
+      const span = await fullSpan(d, arg);
+      if (!span.template?.text) throw new Error(`"${span.name}" carries no template text to compare.`);
+      const [best] = await templateMatches(span, d.texts);
+      const uri = best && WorkspaceTexts.uriOf(best.path);
+      if (!uri) throw new Error(`No template file of this workspace matches "${span.name}".`);
+      await compareTemplate(span, uri, d.traced);
+    }),
     reg(Commands.startReceiver, () => d.receiver.start()),
     reg(Commands.stopReceiver, () => d.receiver.stop()),
     reg(Commands.receiverMenu, async () => {
@@ -103,6 +118,15 @@ function spanRefFrom(arg: unknown): SpanRef | undefined {
   if (node?.type === 'span') return { sourceId: node.source.id, traceId: node.span.traceId, spanId: node.span.spanId };
   if (node?.type === 'run') return { sourceId: node.source.id, traceId: node.run.traceId, spanId: node.run.rootSpanId };
   return undefined;
+}
+
+/** The whole span (payload read back from its source) that a command argument names. */
+async function fullSpan(d: CommandDeps, arg: unknown): Promise<Span> {
+  const ref = spanRefFrom(arg) ?? spanRefFrom(d.treeView.selection[0]);
+  if (!ref) throw new Error('Pick a span in the Runs view first.');
+  const { span } = await d.sources.readSpan(ref.sourceId, ref.traceId, ref.spanId);
+  if (!span) throw new Error('That span is no longer loaded.');
+  return span;
 }
 
 async function pickSource(sources: SourceManager): Promise<vscode.Uri | undefined> {

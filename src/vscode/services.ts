@@ -2,9 +2,11 @@
 
 import * as vscode from 'vscode';
 import type { TraceStore } from '../store/traceStore';
-import { SPAN_SCHEME, TRACE_EDITOR, TRACE_EDITOR_ANY, VIEW_RUNS } from './commandIds';
+import { SPAN_SCHEME, TRACED_TEMPLATE_SCHEME, TRACE_EDITOR, TRACE_EDITOR_ANY, VIEW_RUNS } from './commandIds';
 import { registerCommands } from './commands';
 import { LiveReceiverController } from './liveReceiver';
+import { TracedTemplates } from './navigation';
+import { WorkspaceTexts } from './workspaceTexts';
 import { createLog } from './log';
 import { RunsTreeProvider } from './runsTree';
 import { SourceManager } from './sourceManager';
@@ -32,6 +34,8 @@ export function createServices(context: vscode.ExtensionContext): TraceLensApi {
   const treeView = vscode.window.createTreeView(VIEW_RUNS, { treeDataProvider: runsTree, showCollapseAll: true });
   const editor = new TraceEditorProvider(context.extensionUri, sources, log);
   const receiver = new LiveReceiverController(context, sources, log);
+  const texts = new WorkspaceTexts();
+  const traced = new TracedTemplates();
   const editorOptions = { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } };
 
   context.subscriptions.push(
@@ -43,7 +47,9 @@ export function createServices(context: vscode.ExtensionContext): TraceLensApi {
     vscode.window.registerCustomEditorProvider(TRACE_EDITOR_ANY, editor, editorOptions),
     vscode.workspace.registerTextDocumentContentProvider(SPAN_SCHEME, new SpanDocumentProvider(sources)),
     receiver,
-    ...registerCommands({ sources, tree: runsTree, treeView, log, receiver }),
+    texts,
+    vscode.workspace.registerTextDocumentContentProvider(TRACED_TEMPLATE_SCHEME, traced),
+    ...registerCommands({ sources, tree: runsTree, treeView, log, receiver, texts, traced }),
   );
   log.info('TraceLens activated');
   return { sources, runsTree, receiver };

@@ -93,7 +93,11 @@ function makeSpans(): ReadableSpan[] {
         'gen_ai.response.finish_reasons': ['tool_calls'],
         'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Where is A-1?' }] }]),
         'gen_ai.output.messages': JSON.stringify([
-          { role: 'assistant', parts: [{ type: 'tool_call', id: 'c1', name: 'lookup', arguments: { id: 'A-1' } }], finish_reason: 'tool_calls' },
+          {
+            role: 'assistant',
+            parts: [{ type: 'tool_call', id: 'c1', name: 'lookup', arguments: { id: 'A-1' } }],
+            finish_reason: 'tool_calls',
+          },
         ]),
         'gen_ai.prompt.name': 'answer',
         'llm.prompt_template.version': '3',
@@ -102,9 +106,9 @@ function makeSpans(): ReadableSpan[] {
         'neg.int': -42,
         'min.int': -(2 ** 53) + 1,
         'empty.string': '',
-        'bools': [true, false, true],
-        'ints': [1, 2, 3],
-        'doubles': [0.5, -1.25],
+        bools: [true, false, true],
+        ints: [1, 2, 3],
+        doubles: [0.5, -1.25],
         'long.text': 'x'.repeat(70_000),
         'feedback.ok': true,
       },
@@ -130,7 +134,10 @@ function makeSpans(): ReadableSpan[] {
     },
     rootCtx,
   );
-  tool.recordException({ name: 'TimeoutError', message: 'orders API timed out', stack: 'TimeoutError: x\n    at lookup (src/tools.ts:12:3)' }, at(950));
+  tool.recordException(
+    { name: 'TimeoutError', message: 'orders API timed out', stack: 'TimeoutError: x\n    at lookup (src/tools.ts:12:3)' },
+    at(950),
+  );
   tool.setStatus({ code: SpanStatusCode.ERROR, message: 'orders API timed out' });
   tool.end(at(960));
 
@@ -252,7 +259,8 @@ describe('OTLP protobuf', () => {
   it('reads the collector file exporter proto stream (4-byte length before each message)', () => {
     const a = ProtobufTraceSerializer.serializeRequest(SPANS.slice(0, 3))!;
     const b = ProtobufTraceSerializer.serializeRequest(SPANS.slice(3))!;
-    const frame = (m: Uint8Array): Buffer => Buffer.concat([Buffer.from([m.length >>> 24, (m.length >>> 16) & 255, (m.length >>> 8) & 255, m.length & 255]), m]);
+    const frame = (m: Uint8Array): Buffer =>
+      Buffer.concat([Buffer.from([m.length >>> 24, (m.length >>> 16) & 255, (m.length >>> 8) & 255, m.length & 255]), m]);
     const stream = Buffer.concat([frame(a), frame(b)]);
     assert.equal(looksLikeOtlpProtobuf(stream), true);
     const r = importBytes(stream, 'traces.pb');
@@ -272,12 +280,15 @@ describe('OTLP protobuf', () => {
       const again = importOtlpProtobuf(PROTO.subarray(s.range!.byteStart, s.range!.byteEnd));
       const same = again.spans.find((x) => x.spanId === s.spanId);
       assert.ok(same, s.name);
-      assert.deepStrictEqual({ ...same, range: undefined, parentId: undefined, detachedParentId: undefined }, {
-        ...s,
-        range: undefined,
-        parentId: undefined,
-        detachedParentId: undefined,
-      });
+      assert.deepStrictEqual(
+        { ...same, range: undefined, parentId: undefined, detachedParentId: undefined },
+        {
+          ...s,
+          range: undefined,
+          parentId: undefined,
+          detachedParentId: undefined,
+        },
+      );
     }
   });
 
@@ -313,7 +324,13 @@ describe('OTLP protobuf', () => {
     // Hand-built: one resource_spans, one scope_spans, three spans; the middle one holds a field
     // with wire type 7 (invalid).
     const span = (id: number, extra: number[] = []): number[] =>
-      msg([...field(1, 2, bytes(16, 0xab)), ...field(2, 2, bytes(8, id)), ...field(5, 2, str(`s${id}`)), ...fixed64(7, 1000n + BigInt(id)), ...extra]);
+      msg([
+        ...field(1, 2, bytes(16, 0xab)),
+        ...field(2, 2, bytes(8, id)),
+        ...field(5, 2, str(`s${id}`)),
+        ...fixed64(7, 1000n + BigInt(id)),
+        ...extra,
+      ]);
     const spans = [span(1), span(2, [(9 << 3) | 7, 0]), span(3)];
     const scope = msg(spans.flatMap((s) => field(2, 2, s)));
     const rs = msg(field(2, 2, scope));
@@ -331,7 +348,7 @@ describe('OTLP protobuf', () => {
 
   it('random corruption never throws', () => {
     let seed = 7;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < 400; i++) {
       const copy = Uint8Array.from(SMALL);
       for (let j = 0; j < 1 + (i % 4); j++) copy[Math.floor(rand() * copy.length)] = Math.floor(rand() * 256);
@@ -379,7 +396,11 @@ function varint(v: bigint | number): number[] {
   return out;
 }
 const msg = (body: number[]): number[] => body;
-const field = (num: number, wire: number, payload: number[]): number[] => [...varint((num << 3) | wire), ...varint(payload.length), ...payload];
+const field = (num: number, wire: number, payload: number[]): number[] => [
+  ...varint((num << 3) | wire),
+  ...varint(payload.length),
+  ...payload,
+];
 const bytes = (n: number, fill: number): number[] => new Array<number>(n).fill(fill);
 const str = (s: string): number[] => [...Buffer.from(s)];
 function fixed64(num: number, v: bigint): number[] {

@@ -8,6 +8,7 @@ import type { ImportResult, ImportSink, SourceRecord } from './importResult';
 import { formatEntry } from './registry';
 import { parseRecord } from './parseJson';
 import { normalizeTrees } from '../trace/normalizeTrees';
+import { mergeLineageRuns } from '../lineage/mergeRuns';
 
 export interface ImportOptions {
   /** Force a format instead of detecting it per record. */
@@ -48,5 +49,7 @@ export function importRecords(records: Iterable<SourceRecord>, opts: ImportOptio
   const format = [...seen.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'unknown';
   const normalized = normalizeTrees(sink.spans);
   diagnostics.push(...normalized.diagnostics);
-  return { format, spans: normalized.spans, lineageRuns: sink.lineageRuns, diagnostics };
+  // OpenLineage events arrive one per record: merge them into runs by runId.
+  const lineageRuns = mergeLineageRuns(sink.lineageRuns, diagnostics);
+  return { format, spans: normalized.spans, lineageRuns, diagnostics };
 }

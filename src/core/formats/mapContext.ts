@@ -27,7 +27,9 @@ export function templateRef(a: Attributes): TemplateRef | undefined {
     path: str(a, 'tracelens.template.path'),
     text: str(a, 'tracelens.template.text', 'llm.prompt_template.template', 'traceloop.prompt.template'),
   };
-  const vars = parseJson(a['llm.prompt_template.variables'] ?? a['traceloop.prompt.template_variables']);
+  // A LangSmith prompt run's inputs are its template variables.
+  const lsPrompt = str(a, 'langsmith.span.kind') === 'prompt' ? a['gen_ai.prompt'] : undefined;
+  const vars = parseJson(a['llm.prompt_template.variables'] ?? a['traceloop.prompt.template_variables'] ?? lsPrompt);
   if (vars && typeof vars === 'object' && !Array.isArray(vars)) {
     t.variables = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(vars)) t.variables[k] = text(v) ?? '';
@@ -62,7 +64,37 @@ export function documents(a: Attributes): RetrievedDocument[] | undefined {
       metadata,
     };
   });
-  return docs.length ? docs : undefined;
+  return docs.length ? docs : payloadDocuments(a);
+}
+
+/**
+ * LangChain `Document`s in a JSON output (`{documents:[…]}` from a LangSmith retriever run,
+ * a bare list from an MLflow RETRIEVER span): `{page_content, metadata:{source|doc_uri…}, id}`.
+ */
+function payloadDocuments(a: Attributes): RetrievedDocument[] | undefined {
+  for (const key of ['gen_ai.completion', 'mlflow.spanOutputs', 'langfuse.observation.output']) {
+    const v = a[key];
+    if (v === undefined || v === null) continue;
+    const parsed = typeof v === 'string' ? parseJson(v) : v;
+    const list = Array.isArray(parsed) ? parsed : (parsed as { documents?: unknown } | undefined)?.documents;
+    if (!Array.isArray(list)) continue;
+    const docs: RetrievedDocument[] = [];
+    for (const d of list) {
+      if (!d || typeof d !== 'object' || typeof (d as { page_content?: unknown }).page_content !== 'string') continue;
+      const o = d as { page_content: string; metadata?: unknown; id?: unknown; score?: unknown };
+      const metadata = o.metadata && typeof o.metadata === 'object' ? (plainToAttr(o.metadata) as Attributes) : undefined;
+      const doc: RetrievedDocument = { content: o.page_content };
+      if (typeof o.id === 'string' && o.id) doc.id = o.id;
+      const uri = metadata ? str(metadata, 'doc_uri', 'uri', 'source', 'url') : undefined;
+      if (uri) doc.uri = uri;
+      const score = typeof o.score === 'number' ? o.score : metadata ? num(metadata, 'score', 'relevance_score') : undefined;
+      if (score !== undefined) doc.score = score;
+      if (metadata) doc.metadata = metadata;
+      docs.push(doc);
+    }
+    if (docs.length) return docs;
+  }
+  return undefined;
 }
 
 export function guardResult(a: Attributes, spanName: string, failed: boolean): GuardResult | undefined {
@@ -118,6 +150,7 @@ export function exception(events: SpanEvent[], a: Attributes): ExceptionInfo | u
     message: str(src, 'exception.message'),
     stacktrace: str(src, 'exception.stacktrace', 'code.stacktrace'),
   };
+  for (const k of Object.keys(info) as (keyof ExceptionInfo)[]) if (info[k] === undefined) delete info[k];
   return info.type || info.message || info.stacktrace ? info : undefined;
 }
 
@@ -129,9 +162,12 @@ export function sessionId(a: Attributes): string | undefined {
     'langfuse.session.id',
     'traceloop.association.properties.session_id',
     'langsmith.trace.session_id',
+    'langsmith.metadata.session_id',
+    'langsmith.metadata.thread_id',
+    'langsmith.metadata.conversation_id',
   );
 }
 
 export function userId(a: Attributes): string | undefined {
-  return str(a, 'user.id', 'enduser.id', 'langfuse.user.id', 'traceloop.association.properties.user_id');
+  return str(a, 'user.id', 'enduser.id', 'langfuse.user.id', 'traceloop.association.properties.user_id', 'langsmith.metadata.user_id');
 }

@@ -1,7 +1,7 @@
 // Which kind of step a span is, from whichever convention the producer used.
 
 import { SPAN_KINDS, type Attributes, type SpanKind } from '../model/span';
-import { str } from './attrs';
+import { parseJson, str } from './attrs';
 
 const OPENINFERENCE: Record<string, SpanKind> = {
   LLM: 'llm',
@@ -46,6 +46,64 @@ const LANGSMITH: Record<string, SpanKind> = {
   parser: 'chain',
 };
 
+// Langfuse observation types (export `type`, OTel `langfuse.observation.type`). SPAN and EVENT
+// declare nothing about the step, so the other conventions still decide.
+const LANGFUSE: Record<string, SpanKind> = {
+  GENERATION: 'llm',
+  AGENT: 'agent',
+  TOOL: 'tool',
+  CHAIN: 'chain',
+  RETRIEVER: 'retriever',
+  EVALUATOR: 'evaluator',
+  EMBEDDING: 'embedding',
+  GUARDRAIL: 'guard',
+};
+
+// MLflow `mlflow.spanType` (a JSON literal in MLflow's own span JSON: `"\"LLM\""`).
+const MLFLOW: Record<string, SpanKind> = {
+  LLM: 'llm',
+  CHAT_MODEL: 'llm',
+  CHAIN: 'chain',
+  AGENT: 'agent',
+  TOOL: 'tool',
+  RETRIEVER: 'retriever',
+  EMBEDDING: 'embedding',
+  RERANKER: 'reranker',
+  PARSER: 'chain',
+  MEMORY: 'retriever',
+};
+
+// Vercel AI SDK operation ids (`ai.operationId`, or the first word of `operation.name`).
+const VERCEL: Record<string, SpanKind> = {
+  'ai.generateText.doGenerate': 'llm',
+  'ai.streamText.doStream': 'llm',
+  'ai.generateObject.doGenerate': 'llm',
+  'ai.streamObject.doStream': 'llm',
+  'ai.toolCall': 'tool',
+  'ai.embed.doEmbed': 'embedding',
+  'ai.embedMany.doEmbed': 'embedding',
+  'ai.embed': 'embedding',
+  'ai.embedMany': 'embedding',
+  'ai.generateText': 'chain',
+  'ai.streamText': 'chain',
+  'ai.generateObject': 'chain',
+  'ai.streamObject': 'chain',
+};
+
+export function langfuseKind(type: string | undefined): SpanKind | undefined {
+  return lookupKind(LANGFUSE, type);
+}
+
+export function mlflowKind(type: unknown): SpanKind | undefined {
+  const v = typeof type === 'string' ? (parseJson(type) ?? type) : type;
+  return typeof v === 'string' ? lookupKind(MLFLOW, v) : undefined;
+}
+
+function vercelKind(a: Attributes): SpanKind | undefined {
+  const op = str(a, 'ai.operationId') ?? (a['ai.model.id'] !== undefined ? str(a, 'operation.name')?.split(' ')[0] : undefined);
+  return op === undefined ? undefined : VERCEL[op];
+}
+
 export function lookupKind(table: Record<string, SpanKind>, value: string | undefined): SpanKind | undefined {
   if (value === undefined) return undefined;
   return table[value] ?? table[value.toUpperCase()] ?? table[value.toLowerCase()];
@@ -59,11 +117,14 @@ export function inferKind(a: Attributes): SpanKind {
   const explicit = str(a, 'tracelens.span.kind')?.toLowerCase();
   if (explicit && (SPAN_KINDS as readonly string[]).includes(explicit)) return explicit as SpanKind;
   return (
+    langfuseKind(str(a, 'langfuse.observation.type')) ??
     openInferenceKind(str(a, 'openinference.span.kind')) ??
     (str(a, 'tracelens.guard.name', 'tracelens.guard.passed') !== undefined ? 'guard' : undefined) ??
     lookupKind(LANGSMITH, str(a, 'langsmith.span.kind')) ??
+    mlflowKind(a['mlflow.spanType']) ??
     lookupKind(GENAI_OPERATION, str(a, 'gen_ai.operation.name')) ??
     lookupKind(TRACELOOP, str(a, 'traceloop.span.kind')) ??
+    vercelKind(a) ??
     (str(a, 'llm.request.type') !== undefined ? 'llm' : undefined) ??
     (str(a, 'gen_ai.request.model', 'gen_ai.response.model', 'llm.model_name') !== undefined ? 'llm' : undefined) ??
     'span'

@@ -1,8 +1,10 @@
 // Prompt and completion messages in every form we know: GenAI parts (new), GenAI prompt/
-// completion strings and events (old), OpenLLMetry indexed keys, OpenInference indexed keys.
+// completion strings and events (old), OpenLLMetry indexed keys, OpenInference indexed keys,
+// LangSmith-over-OTel JSON payloads, Vercel AI SDK `ai.*`, Langfuse-over-OTel, MLflow, Logfire.
 
 import type { Attributes, Message, SpanEvent, ToolCall } from '../model/span';
 import { indexed, parseJson, str, text } from './attrs';
+import { messagesFromPayload, toolCalls } from './mapPayload';
 
 interface GenAiPart {
   type?: string;
@@ -134,8 +136,10 @@ export function inputMessages(a: Attributes, events: SpanEvent[]): Message[] | u
     (a['gen_ai.input.messages'] !== undefined ? messagesFromJson(a['gen_ai.input.messages']) : undefined) ??
     indexedOpenInference(a, 'llm.input_messages') ??
     indexedGenAi(a, 'gen_ai.prompt') ??
-    (typeof a['gen_ai.prompt'] === 'string' ? messagesFromJson(a['gen_ai.prompt']) : undefined) ??
-    fromEvents(events, 'gen_ai.content.prompt', 'gen_ai.prompt', 'user');
+    promptMessages(a['gen_ai.prompt'], 'user') ??
+    fromEvents(events, 'gen_ai.content.prompt', 'gen_ai.prompt', 'user') ??
+    vercelPrompt(a) ??
+    payloadMessages(a, INPUT_PAYLOADS, 'user');
   if (system === undefined) return main;
   const sys = messagesFromJson(system) ?? [];
   return [...sys.map((m) => ({ ...m, role: 'system' })), ...(main ?? [])];
@@ -146,9 +150,69 @@ export function outputMessages(a: Attributes, events: SpanEvent[]): Message[] | 
     (a['gen_ai.output.messages'] !== undefined ? messagesFromJson(a['gen_ai.output.messages']) : undefined) ??
     indexedOpenInference(a, 'llm.output_messages') ??
     indexedGenAi(a, 'gen_ai.completion') ??
-    (typeof a['gen_ai.completion'] === 'string' ? asAssistant(messagesFromJson(a['gen_ai.completion'])) : undefined) ??
-    asAssistant(fromEvents(events, 'gen_ai.content.completion', 'gen_ai.completion', 'assistant'))
+    asAssistant(promptMessages(a['gen_ai.completion'], 'assistant')) ??
+    asAssistant(fromEvents(events, 'gen_ai.content.completion', 'gen_ai.completion', 'assistant')) ??
+    vercelResponse(a) ??
+    payloadMessages(a, OUTPUT_PAYLOADS, 'assistant')
   );
+}
+
+// JSON payload attributes that hold messages when they are message-shaped (else they are generic
+// input/output): Langfuse-over-OTel, MLflow span inputs/outputs, Logfire OpenAI request/response.
+const INPUT_PAYLOADS = ['langfuse.observation.input', 'mlflow.spanInputs', 'request_data'];
+const OUTPUT_PAYLOADS = ['langfuse.observation.output', 'mlflow.spanOutputs', 'response_data'];
+
+function payloadMessages(a: Attributes, keys: string[], role: string): Message[] | undefined {
+  for (const k of keys) {
+    if (a[k] === undefined || a[k] === null) continue;
+    const ms = messagesFromPayload(a[k], role);
+    if (ms) return ms;
+  }
+  return undefined;
+}
+
+/**
+ * `gen_ai.prompt` / `gen_ai.completion` as one value: plain text (OpenLIT), a message list, or a
+ * LangSmith-over-OTel JSON object (`{"messages":[[…LangChain messages]]}`, `{"generations":…}`).
+ * JSON that holds no messages (`{"input":"…"}`) is generic input/output, not a message.
+ */
+function promptMessages(raw: unknown, role: string): Message[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = typeof raw === 'string' ? parseJson(raw) : raw;
+  if (parsed === undefined) return typeof raw === 'string' && raw.length > 0 ? [{ role, content: raw }] : undefined;
+  if (typeof parsed === 'string') return parsed.length > 0 ? [{ role, content: parsed }] : undefined;
+  if (hasParts(parsed)) return messagesFromJson(parsed);
+  return messagesFromPayload(parsed, role);
+}
+
+function hasParts(v: unknown): boolean {
+  const first = Array.isArray(v) ? v[0] : v;
+  return !!first && typeof first === 'object' && Array.isArray((first as { parts?: unknown }).parts);
+}
+
+/** Vercel AI SDK: `ai.prompt.messages` (JSON list) or `ai.prompt` (`{system, prompt, messages}`). */
+function vercelPrompt(a: Attributes): Message[] | undefined {
+  if (a['ai.prompt.messages'] !== undefined) return messagesFromPayload(a['ai.prompt.messages'], 'user');
+  const p = parseJson(a['ai.prompt']) ?? a['ai.prompt'];
+  if (!p || typeof p !== 'object' || Array.isArray(p)) return undefined;
+  const o = p as { system?: unknown; prompt?: unknown; messages?: unknown };
+  const out: Message[] = [];
+  if (typeof o.system === 'string') out.push({ role: 'system', content: o.system });
+  if (typeof o.prompt === 'string') out.push({ role: 'user', content: o.prompt });
+  out.push(...(messagesFromPayload(o.messages, 'user') ?? []));
+  return out.length ? out : undefined;
+}
+
+/** Vercel AI SDK: `ai.response.text` and `ai.response.toolCalls`. */
+function vercelResponse(a: Attributes): Message[] | undefined {
+  const content = str(a, 'ai.response.text');
+  const calls = parseJson(a['ai.response.toolCalls']);
+  if (content === undefined && !Array.isArray(calls)) return undefined;
+  const m: Message = { role: 'assistant', content: content ?? '' };
+  if (Array.isArray(calls) && calls.length) m.toolCalls = toolCalls(calls);
+  const fr = str(a, 'ai.response.finishReason');
+  if (fr) m.finishReason = fr;
+  return [m];
 }
 
 function asAssistant(ms: Message[] | undefined): Message[] | undefined {

@@ -284,7 +284,7 @@ function readResource(r: ProtoReader): Attributes {
     const { field, wire } = r.tag();
     if (field === 1) {
       r.expect(field, wire, WIRE_LEN);
-      readKeyValue(r.message(), attrs, 0);
+      readKeyValue(r, attrs, 0);
     } else r.skip(wire);
   }
   return attrs;
@@ -395,7 +395,7 @@ function readSpan(r: ProtoReader, resource: Attributes, scope: Span['scope'], ct
         break;
       case 9:
         r.expect(field, wire, WIRE_LEN);
-        readKeyValue(r.message(), attributes, 0);
+        readKeyValue(r, attributes, 0);
         break;
       case 11:
         r.expect(field, wire, WIRE_LEN);
@@ -472,7 +472,7 @@ function readEvent(r: ProtoReader): SpanEvent {
       name = r.string();
     } else if (field === 3) {
       r.expect(field, wire, WIRE_LEN);
-      readKeyValue(r.message(), attributes, 0);
+      readKeyValue(r, attributes, 0);
     } else r.skip(wire);
   }
   return { name, timeNs, attributes };
@@ -491,7 +491,7 @@ function readLink(r: ProtoReader): ProtoLink {
       link.spanId = toHex(r.bytes());
     } else if (field === 4) {
       r.expect(field, wire, WIRE_LEN);
-      readKeyValue(r.message(), link.attributes, 0);
+      readKeyValue(r, link.attributes, 0);
     } else r.skip(wire);
   }
   return link;
@@ -514,97 +514,110 @@ function readStatus(r: ProtoReader): { code: StatusCode; message?: string } {
   return { code, message: message || undefined };
 }
 
-// KeyValue { string key = 1; AnyValue value = 2; } — into `out` (null-prototype), later keys win.
+// The attribute decoders below run once per attribute value, so they read embedded messages in
+// place (enter/leave) with raw tag values instead of allocating a reader and a tag per field.
+// Tag values: field × 8 + wire type.
+const T_STRING = 0x0a; // field 1, length-delimited (also KeyValue.key, ArrayValue/KeyValueList.values)
+const T_VALUE = 0x12; // KeyValue.value: field 2, length-delimited
+const T_BOOL = 0x10; // field 2, varint
+const T_INT = 0x18; // field 3, varint
+const T_DOUBLE = 0x21; // field 4, fixed64
+const T_ARRAY = 0x2a; // field 5, length-delimited
+const T_KVLIST = 0x32; // field 6, length-delimited
+const T_BYTES = 0x3a; // field 7, length-delimited
+
+/** A field this message defines, arriving with another wire type: the data is corrupt. */
+function wrongWire(r: ProtoReader, t: number, what: string): never {
+  return r.fail(`${what} field ${Math.floor(t / 8)} has wire type ${t & 7}`);
+}
+
+// KeyValue { string key = 1; AnyValue value = 2; } — the cursor is at its length. Into `out`
+// (null-prototype), later keys win.
 function readKeyValue(r: ProtoReader, out: Attributes, depth: number): void {
+  const outer = r.enter();
   let key: string | undefined;
   let value: AttrValue = null;
-  while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1) {
-      r.expect(field, wire, WIRE_LEN);
-      key = r.string();
-    } else if (field === 2) {
-      r.expect(field, wire, WIRE_LEN);
-      value = readAnyValue(r.message(), depth);
-    } else r.skip(wire);
+  while (r.pos < r.end) {
+    const t = r.tagValue();
+    if (t === T_STRING) key = r.string();
+    else if (t === T_VALUE) value = readAnyValue(r, depth);
+    else if (t < 24) wrongWire(r, t, 'KeyValue');
+    else r.skip(t & 7);
   }
+  r.leave(outer);
   if (key !== undefined) out[key] = value;
 }
 
 // AnyValue { oneof { string string_value = 1; bool bool_value = 2; int64 int_value = 3;
 //   double double_value = 4; ArrayValue array_value = 5; KeyValueList kvlist_value = 6; bytes bytes_value = 7; } }
 function readAnyValue(r: ProtoReader, depth: number): AttrValue {
+  const outer = r.enter();
   if (depth > MAX_DEPTH) {
-    r.pos = r.end;
+    r.leave(outer);
     return '[nested too deeply]';
   }
   let value: AttrValue = null; // an AnyValue with nothing set is a valid "unset" value
-  while (!r.done) {
-    const { field, wire } = r.tag();
-    switch (field) {
-      case 1:
-        r.expect(field, wire, WIRE_LEN);
+  while (r.pos < r.end) {
+    const t = r.tagValue();
+    switch (t) {
+      case T_STRING:
         value = r.string();
         break;
-      case 2:
-        r.expect(field, wire, WIRE_VARINT);
+      case T_BOOL:
         value = r.bool();
         break;
-      case 3: {
-        r.expect(field, wire, WIRE_VARINT);
+      case T_INT: {
         // int64: a number when exact, else the decimal digits (as OTLP JSON's string int64 reads).
         const big = r.int64();
         const n = Number(big);
         value = Number.isSafeInteger(n) ? n : big.toString();
         break;
       }
-      case 4:
-        r.expect(field, wire, WIRE_FIXED64);
+      case T_DOUBLE:
         value = r.double();
         break;
-      case 5: {
-        r.expect(field, wire, WIRE_LEN);
-        value = readArray(r.message(), depth + 1);
+      case T_ARRAY:
+        value = readArray(r, depth + 1);
         break;
-      }
-      case 6: {
-        r.expect(field, wire, WIRE_LEN);
-        value = readKvList(r.message(), depth + 1);
+      case T_KVLIST:
+        value = readKvList(r, depth + 1);
         break;
-      }
-      case 7:
-        r.expect(field, wire, WIRE_LEN);
+      case T_BYTES:
         value = toBase64(r.bytes()); // as OTLP JSON writes bytes
         break;
       default:
-        r.skip(wire);
+        if (t < 64) wrongWire(r, t, 'AnyValue');
+        r.skip(t & 7);
     }
   }
+  r.leave(outer);
   return value;
 }
 
 // ArrayValue { repeated AnyValue values = 1; }
 function readArray(r: ProtoReader, depth: number): AttrValue[] {
+  const outer = r.enter();
   const out: AttrValue[] = [];
-  while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1) {
-      r.expect(field, wire, WIRE_LEN);
-      out.push(readAnyValue(r.message(), depth));
-    } else r.skip(wire);
+  while (r.pos < r.end) {
+    const t = r.tagValue();
+    if (t === T_STRING) out.push(readAnyValue(r, depth));
+    else if (t < 16) wrongWire(r, t, 'ArrayValue');
+    else r.skip(t & 7);
   }
+  r.leave(outer);
   return out;
 }
 
 // KeyValueList { repeated KeyValue values = 1; }
 function readKvList(r: ProtoReader, depth: number): Attributes {
+  const outer = r.enter();
   const out = newAttributes();
-  while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1) {
-      r.expect(field, wire, WIRE_LEN);
-      readKeyValue(r.message(), out, depth);
-    } else r.skip(wire);
+  while (r.pos < r.end) {
+    const t = r.tagValue();
+    if (t === T_STRING) readKeyValue(r, out, depth);
+    else if (t < 16) wrongWire(r, t, 'KeyValueList');
+    else r.skip(t & 7);
   }
+  r.leave(outer);
   return out;
 }

@@ -145,7 +145,8 @@ export class ProtoReader {
   constructor(
     readonly buf: Uint8Array,
     start = 0,
-    readonly end = buf.length,
+    /** End of the message being read; narrowed by enter() while an embedded message is read. */
+    public end = buf.length,
     readonly base = 0,
   ) {
     this.pos = start;
@@ -166,15 +167,45 @@ export class ProtoReader {
 
   /** Read a field tag; returns field number and wire type. */
   tag(): { field: number; wire: number } {
+    const t = this.tagValue();
+    return { field: Math.floor(t / 8), wire: t & 7 };
+  }
+
+  /** Read a field tag as its raw value (field number × 8 + wire type): no allocation, for hot loops. */
+  tagValue(): number {
+    if (this.pos < this.end) {
+      const b = this.buf[this.pos];
+      if (b < 0x80 && b >= 8) {
+        this.pos++;
+        return b; // fields 1–15: one byte
+      }
+    }
     const start = this.pos;
     const t = this.uint32();
-    const field = Math.floor(t / 8);
-    const wire = t & 7;
-    if (field === 0) {
+    if (t < 8) {
       this.pos = start;
       this.fail('Invalid field number 0');
     }
-    return { field, wire };
+    return t;
+  }
+
+  /**
+   * Step into an embedded message in place (no new reader): reads its length and narrows `end`
+   * to it. Returns the outer end, to hand to leave() once the message is read.
+   */
+  enter(): number {
+    const len = this.uint32();
+    const end = this.pos + len;
+    if (end > this.end) this.fail(`Embedded message of ${len} bytes runs past the end of its parent`, end > this.buf.length);
+    const outer = this.end;
+    this.end = end;
+    return outer;
+  }
+
+  /** Step out of the message entered last: the cursor moves to its end. */
+  leave(outer: number): void {
+    this.pos = this.end;
+    this.end = outer;
   }
 
   /** An unsigned varint of at most 53 significant bits, as a number (lengths, enums, tags). */
@@ -272,7 +303,18 @@ export class ProtoReader {
   }
 
   string(): string {
-    return utf8(this.bytes());
+    const { start, end } = this.lengthDelimited();
+    // Short ASCII (keys, names, ids) straight from the buffer: no view, no decoder call.
+    if (end - start < 32) {
+      let s = '';
+      for (let i = start; i < end; i++) {
+        const b = this.buf[i];
+        if (b >= 0x80) return decodeSlow(this.buf.subarray(start, end));
+        s += String.fromCharCode(b);
+      }
+      return s;
+    }
+    return decodeSlow(this.buf.subarray(start, end));
   }
 
   /** A reader over an embedded message. */
@@ -302,7 +344,7 @@ export class ProtoReader {
         if (depth > 32) this.fail('Groups nested too deeply');
         for (;;) {
           if (this.done) this.fail('Unterminated group', this.pos >= this.buf.length);
-          const { wire: w } = this.tag();
+          const w = this.tagValue() & 7;
           if (w === WIRE_END_GROUP) return;
           this.skip(w, depth + 1);
         }

@@ -50,3 +50,36 @@ export function isoFromNanos(ns: bigint): string {
   const base = new Date(Number(ms)).toISOString();
   return `${base.slice(0, 19)}.${sub}Z`;
 }
+
+/** Epoch time in a coarser unit, scaled to exact nanoseconds. */
+export type EpochUnit = 's' | 'ms' | 'us' | 'ns';
+
+const UNIT_DIGITS: Record<EpochUnit, number> = { s: 9, ms: 6, us: 3, ns: 0 };
+const DECIMAL = /^(\d+)(?:\.(\d*))?$/;
+
+/**
+ * Nanoseconds from an epoch number or digit string in `unit` (Jaeger/Zipkin µs, LangSmith JS ms,
+ * Python float seconds). Decimals are scaled on their digits, never through a float product, so
+ * 1706678909209712 µs is exactly 1706678909209712000 ns; digits past 1 ns are dropped.
+ */
+export function nanosFromEpoch(raw: unknown, unit: EpochUnit): bigint | undefined {
+  let s: string;
+  if (typeof raw === 'bigint') return raw >= 0n ? raw * 10n ** BigInt(UNIT_DIGITS[unit]) : undefined;
+  if (typeof raw === 'number') {
+    if (!Number.isFinite(raw) || raw < 0) return undefined;
+    // Up to 1e21 a JS number prints without an exponent; beyond that it is no real timestamp.
+    if (raw >= 1e21) return undefined;
+    s = Number.isInteger(raw) ? BigInt(raw).toString() : String(raw);
+  } else if (typeof raw === 'string') s = raw.trim();
+  else return undefined;
+  const m = DECIMAL.exec(s);
+  if (!m) return undefined;
+  const shift = UNIT_DIGITS[unit];
+  const frac = (m[2] ?? '').slice(0, shift).padEnd(shift, '0');
+  return BigInt(m[1] + frac);
+}
+
+/** An ISO-8601 string, or else an epoch number/digit string in `unit`. */
+export function nanosFromIsoOrEpoch(raw: unknown, unit: EpochUnit): bigint | undefined {
+  return typeof raw === 'string' && raw.includes('-') ? nanosFromIso(raw) : nanosFromEpoch(raw, unit);
+}

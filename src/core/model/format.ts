@@ -11,6 +11,7 @@ export type FormatId =
   | 'zipkin'
   | 'openlineage'
   | 'openai-agents'
+  | 'otel-python-json'
   | 'tracelens-decisions'
   | 'unknown';
 
@@ -25,6 +26,7 @@ export const FORMAT_LABELS: Record<FormatId, string> = {
   zipkin: 'Zipkin v2 JSON',
   openlineage: 'OpenLineage run events',
   'openai-agents': 'OpenAI Agents SDK export',
+  'otel-python-json': 'OpenTelemetry Python SDK JSON',
   'tracelens-decisions': 'TraceLens decision log',
   unknown: 'Unknown',
 };

@@ -28,7 +28,7 @@ export type LineageEdgeType =
   | 'checked'
   /** Code that ran a step. */
   | 'ran'
-  /** Feedback rated an output. */
+  /** Feedback rated an output. Runs feedback → output, so an output's upstream closure carries its ratings. */
   | 'rated';
 
 export type LineageStatus = 'ok' | 'error' | 'warning' | 'stale';
@@ -43,6 +43,8 @@ export interface LineageNode {
   facts?: Record<string, string>;
   /** What the node refers to, for navigation: ids only, never paths chosen by the page. */
   ref?: { traceId?: string; spanId?: string; runId?: string; templateName?: string; file?: string; line?: number };
+  /** Set on the stand-in node made by `collapseSiblings` ("12 more tool calls"): the hidden node ids. */
+  collapsed?: { count: number; members: string[] };
 }
 
 export interface LineageEdge {
@@ -61,6 +63,10 @@ export interface DatasetRef {
   namespace: string;
   name: string;
   facets?: Record<string, unknown>;
+  /** `inputFacets` of an input dataset (data quality metrics, input statistics…), merged across events. */
+  inputFacets?: Record<string, unknown>;
+  /** `outputFacets` of an output dataset (output statistics…), merged across events. */
+  outputFacets?: Record<string, unknown>;
 }
 
 /** One OpenLineage run, merged across its START/RUNNING/COMPLETE/FAIL events. */
@@ -77,4 +83,17 @@ export interface LineageRun {
   facets?: Record<string, unknown>;
   /** Line of the first event of this run in its source. */
   line?: number;
+  /**
+   * What the record is. Absent or `run`: a RunEvent run. `job`: a JobEvent (static job lineage, no run;
+   * `runId` is the synthetic `job:<namespace>/<name>`). `dataset`: a DatasetEvent (no job, no run; the
+   * dataset is `outputs[0]`, `runId` is `dataset:<namespace>/<name>`, `job` is empty). Count runs with
+   * `kind === undefined || kind === 'run'`.
+   */
+  kind?: 'run' | 'job' | 'dataset';
+  /** The parent run's job (run facet `parent.job`). */
+  parentJob?: { namespace: string; name: string };
+  /** The root run (run facet `parent.root.run.runId`), when the producer names one. */
+  rootRunId?: string;
+  /** How many events were merged into this run. */
+  eventCount?: number;
 }
