@@ -14,8 +14,11 @@ function rawAnswerCall(file: string): { spanId: string; codeFile: string; codeLi
     for (const rs of JSON.parse(line).resourceSpans)
       for (const ss of rs.scopeSpans)
         for (const s of ss.spans) {
-          const a = Object.fromEntries(s.attributes.map((kv: { key: string; value: Record<string, unknown> }) => [kv.key, Object.values(kv.value)[0]]));
-          if (s.traceId === BAD_TRACE && a['gen_ai.prompt.name'] === 'answer') return { spanId: s.spanId, codeFile: a['code.file.path'], codeLine: Number(a['code.line.number']) };
+          const a = Object.fromEntries(
+            s.attributes.map((kv: { key: string; value: Record<string, unknown> }) => [kv.key, Object.values(kv.value)[0]]),
+          );
+          if (s.traceId === BAD_TRACE && a['gen_ai.prompt.name'] === 'answer')
+            return { spanId: s.spanId, codeFile: a['code.file.path'], codeLine: Number(a['code.line.number']) };
         }
   }
   throw new Error('no answer call in the demo trace');
