@@ -245,8 +245,10 @@ function buildSpan(
   keepRest(a, extra, new Set(['metadata']), 'langsmith.extra.');
   const inputs = asObj(r.inputs);
   const outputs = asObj(r.outputs);
-  if (inputs && Object.keys(inputs).length) a['gen_ai.prompt'] = JSON.stringify(inputs);
-  if (outputs && Object.keys(outputs).length) a['gen_ai.completion'] = JSON.stringify(outputs);
+  const inputText = inputs && Object.keys(inputs).length ? JSON.stringify(inputs) : undefined;
+  const outputText = outputs && Object.keys(outputs).length ? JSON.stringify(outputs) : undefined;
+  if (inputText) a['gen_ai.prompt'] = inputText;
+  if (outputText) a['gen_ai.completion'] = outputText;
   if (r.inputs !== undefined && r.inputs !== null && !inputs) a['langsmith.run.inputs'] = plainToAttr(r.inputs);
   if (r.outputs !== undefined && r.outputs !== null && !outputs) a['langsmith.run.outputs'] = plainToAttr(r.outputs);
   if (r.feedback_stats !== undefined && r.feedback_stats !== null) a['langsmith.run.feedback_stats'] = plainToAttr(r.feedback_stats);
@@ -264,8 +266,8 @@ function buildSpan(
     status,
     statusMessage: error ? firstLine(error) : undefined,
     exception: error && error.includes('\n') ? { message: firstLine(error), stacktrace: error } : error ? { message: error } : undefined,
-    input: inputs && Object.keys(inputs).length ? JSON.stringify(inputs) : undefined,
-    output: outputs && Object.keys(outputs).length ? JSON.stringify(outputs) : undefined,
+    input: inputText,
+    output: outputText,
     attributes: a,
     events: asArr(r.events).map(eventOf),
     range: recordRange(rec),
