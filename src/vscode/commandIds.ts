@@ -14,6 +14,8 @@ export const Commands = {
   goToCode: 'tracelens.goToCode',
   goToTemplate: 'tracelens.goToTemplate',
   compareTemplate: 'tracelens.compareTemplate',
+  filterRuns: 'tracelens.filterRuns',
+  clearRunsFilter: 'tracelens.clearRunsFilter',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -81,6 +81,18 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       await d.sources.close(target);
     }),
     reg(Commands.showLog, () => d.log.show()),
+    reg(Commands.filterRuns, async (arg) => {
+      const o = arg as { traceIds?: unknown; label?: unknown };
+      if (!o || !Array.isArray(o.traceIds) || !o.traceIds.every((t) => typeof t === 'string'))
+        throw new Error('Filter Runs needs a list of runs.');
+      d.tree.setFilter({ traceIds: o.traceIds as string[], label: typeof o.label === 'string' ? o.label : 'filtered' });
+      d.treeView.description = d.tree.filterLabel;
+      await vscode.commands.executeCommand('tracelens.runs.focus');
+    }),
+    reg(Commands.clearRunsFilter, () => {
+      d.tree.setFilter(undefined);
+      d.treeView.description = undefined;
+    }),
     reg(Commands.goToCode, async (arg) => goToCode(await fullSpan(d, arg))),
     reg(Commands.goToTemplate, async (arg) => goToTemplate(await fullSpan(d, arg), d.texts, d.traced)),
     reg(Commands.compareTemplate, async (arg) => {

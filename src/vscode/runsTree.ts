@@ -16,6 +16,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly pages = new Map<number, number>();
+  /** When set, only these runs are listed (from a CodeLens or a search). */
+  private filter?: { traceIds: Set<string>; label: string };
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -27,6 +29,16 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   refresh(): void {
     this.changed.fire(undefined);
+  }
+
+  setFilter(filter: { traceIds: string[]; label: string } | undefined): void {
+    this.filter = filter && { traceIds: new Set(filter.traceIds), label: filter.label };
+    void vscode.commands.executeCommand('setContext', 'tracelens.runsFiltered', !!filter);
+    this.refresh();
+  }
+
+  get filterLabel(): string | undefined {
+    return this.filter && `${this.filter.label} (${this.filter.traceIds.size} runs)`;
   }
 
   loadMore(sourceId: number): void {
@@ -53,6 +65,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     const { source } = node;
     switch (node.type) {
       case 'source': {
+        if (this.filter) return (await this.filteredRuns(source)).map((run) => ({ type: 'run', source, run }));
         const limit = this.pageSize() * (this.pages.get(source.id) ?? 1);
         const runs = await store.listRuns(source.id, { limit: limit + 1 });
         const nodes: RunsNode[] = runs.slice(0, limit).map((run) => ({ type: 'run', source, run }));
@@ -84,6 +97,19 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         const run = await this.findRun(node.source, node.span.traceId);
         return run && { type: 'run', source: node.source, run };
       }
+    }
+  }
+
+  private async filteredRuns(source: LoadedSource): Promise<RunRow[]> {
+    const store = await this.sources.getStore();
+    const wanted = this.filter?.traceIds ?? new Set<string>();
+    const out: RunRow[] = [];
+    let after: RunRow | undefined;
+    for (;;) {
+      const page = await store.listRuns(source.id, { limit: 1000, after: after && { startNs: after.startNs, traceId: after.traceId } });
+      out.push(...page.filter((r) => wanted.has(r.traceId)));
+      if (page.length < 1000 || out.length >= wanted.size) return out;
+      after = page[page.length - 1];
     }
   }
 

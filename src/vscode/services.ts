@@ -6,6 +6,7 @@ import { SPAN_SCHEME, TRACED_TEMPLATE_SCHEME, TRACE_EDITOR, TRACE_EDITOR_ANY, VI
 import { registerCommands } from './commands';
 import { LiveReceiverController } from './liveReceiver';
 import { TracedTemplates } from './navigation';
+import { TraceCodeLensProvider } from './traceCodeLens';
 import { WorkspaceTexts } from './workspaceTexts';
 import { createLog } from './log';
 import { RunsTreeProvider } from './runsTree';
@@ -36,6 +37,8 @@ export function createServices(context: vscode.ExtensionContext): TraceLensApi {
   const receiver = new LiveReceiverController(context, sources, log);
   const texts = new WorkspaceTexts();
   const traced = new TracedTemplates();
+  const lenses = new TraceCodeLensProvider(sources, texts);
+  const fileSelector: vscode.DocumentSelector = { scheme: 'file' };
   const editorOptions = { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } };
 
   context.subscriptions.push(
@@ -49,6 +52,9 @@ export function createServices(context: vscode.ExtensionContext): TraceLensApi {
     receiver,
     texts,
     vscode.workspace.registerTextDocumentContentProvider(TRACED_TEMPLATE_SCHEME, traced),
+    lenses,
+    vscode.languages.registerCodeLensProvider(fileSelector, lenses),
+    vscode.languages.registerHoverProvider(fileSelector, lenses),
     ...registerCommands({ sources, tree: runsTree, treeView, log, receiver, texts, traced }),
   );
   log.info('TraceLens activated');

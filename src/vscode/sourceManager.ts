@@ -7,6 +7,7 @@ import type { Span } from '../core/model/span';
 import { normalizeTrees, spanKey } from '../core/trace/normalizeTrees';
 import { summarizeRuns, type RunSummary } from '../core/trace/runs';
 import { summarize, type SourceSummary } from '../core/trace/summary';
+import { usageStats, type SourceUsage } from '../core/trace/usageStats';
 import { importFile } from '../ingest/importFile';
 import { readSpanFromSource } from '../ingest/readSpan';
 import type { TraceStore } from '../store/traceStore';
@@ -24,6 +25,8 @@ export interface LoadedSource {
   diagnostics: Diagnostic[];
   /** Sources with no file behind them (live spans) keep their spans here for the detail view. */
   memory?: Map<string, Span>;
+  /** Per template and per traced function: what CodeLens and hovers show. */
+  usage: SourceUsage;
 }
 
 interface Entry {
@@ -116,6 +119,7 @@ export class SourceManager implements vscode.Disposable {
         firstRuns: summarizeRuns(clean).slice(0, 200),
         diagnostics,
         memory: new Map(clean.map((s) => [spanKey(s.traceId, s.spanId), s])),
+        usage: usageStats(clean),
       };
       this.changed.fire();
       return src;
@@ -156,6 +160,7 @@ export class SourceManager implements vscode.Disposable {
       summary: summarize(result.spans),
       firstRuns: summarizeRuns(result.spans).slice(0, 200),
       diagnostics: result.diagnostics,
+      usage: usageStats(result.spans),
     };
     this.changed.fire();
     return src;
