@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { api, closeAllEditors, waitFor, workspaceFile } from './support';
 
 async function lenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  // The workbench computes lenses for documents it has a model of: open it first.
+  await vscode.workspace.openTextDocument(uri);
   return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 50)) ?? [];
 }
 
