@@ -1,23 +1,29 @@
-// Webview entry: handshake with the host, then render what it sends.
+// Webview entry: handshake with the host, then render what it sends. The page's `data-view`
+// picks the app: the trace summary (default) or the lineage graph.
 
 import { el } from './dom';
+import { startLineageView } from './lineage/lineageView';
 import { renderSummary } from './summaryView';
 import { onHostMessage, vscodeApi } from './vscodeApi';
 
 const root = document.getElementById('app') ?? document.body;
 
-onHostMessage((msg) => {
-  switch (msg.type) {
-    case 'loading':
-      root.replaceChildren(el('p', { class: 'muted' }, msg.text));
-      break;
-    case 'error':
-      root.replaceChildren(el('p', { class: 'error-text', role: 'alert' }, msg.text));
-      break;
-    case 'summary':
-      renderSummary(root, msg.data);
-      break;
-  }
-});
+if (document.body.dataset.view === 'lineage') {
+  startLineageView(root);
+} else {
+  onHostMessage((msg) => {
+    switch (msg.type) {
+      case 'loading':
+        root.replaceChildren(el('p', { class: 'muted' }, msg.text));
+        break;
+      case 'error':
+        root.replaceChildren(el('p', { class: 'error-text', role: 'alert' }, msg.text));
+        break;
+      case 'summary':
+        renderSummary(root, msg.data);
+        break;
+    }
+  });
 
-vscodeApi.postMessage({ type: 'ready' });
+  vscodeApi.postMessage({ type: 'ready' });
+}

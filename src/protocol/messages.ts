@@ -1,6 +1,8 @@
 // The typed protocol between the extension host and its webviews: the only host module the
 // webview imports. Messages refer to runs and spans by id, never by path.
 
+import type { LineageHostMessage, LineagePageMessage } from './lineageMessages';
+
 export interface SummaryData {
   title: string;
   format: string;
@@ -29,10 +31,11 @@ export interface SummaryData {
 }
 
 /** Host → webview. */
-export type HostMessage = { type: 'summary'; data: SummaryData } | { type: 'loading'; text: string } | { type: 'error'; text: string };
+export type HostMessage =
+  { type: 'summary'; data: SummaryData } | { type: 'loading'; text: string } | { type: 'error'; text: string } | LineageHostMessage;
 
 /** Webview → host. */
-export type WebviewMessage = { type: 'ready' } | { type: 'revealRun'; traceId: string } | { type: 'showRuns' };
+export type WebviewMessage = { type: 'ready' } | { type: 'revealRun'; traceId: string } | { type: 'showRuns' } | LineagePageMessage;
 
 const ID = /^[\w.:\-+/=]{1,200}$/;
 

@@ -12,9 +12,11 @@ export const Commands = {
   stopReceiver: 'tracelens.stopReceiver',
   receiverMenu: 'tracelens.receiverMenu',
   goToCode: 'tracelens.goToCode',
+  showLineage: 'tracelens.showLineage',
   goToTemplate: 'tracelens.goToTemplate',
   compareTemplate: 'tracelens.compareTemplate',
   filterRuns: 'tracelens.filterRuns',
+  openAsFormat: 'tracelens.openAsFormat',
   clearRunsFilter: 'tracelens.clearRunsFilter',
 } as const;
 

@@ -2,8 +2,11 @@
 // name sources, runs and spans by id.
 
 import * as vscode from 'vscode';
+import { FORMAT_LABELS, type FormatId } from '../core/model/format';
 import type { Span } from '../core/model/span';
+import { FORMATS } from '../core/formats/registry';
 import { Commands, TRACE_EDITOR, TRACE_EDITOR_ANY } from './commandIds';
+import type { LineageController } from './lineageController';
 import type { LiveReceiverController } from './liveReceiver';
 import { compareTemplate, goToCode, goToTemplate, templateMatches, type TracedTemplates } from './navigation';
 import { WorkspaceTexts } from './workspaceTexts';
@@ -22,6 +25,7 @@ export interface CommandDeps {
   receiver: LiveReceiverController;
   texts: WorkspaceTexts;
   traced: TracedTemplates;
+  lineage: LineageController;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -81,6 +85,23 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       await d.sources.close(target);
     }),
     reg(Commands.showLog, () => d.log.show()),
+    reg(Commands.openAsFormat, async (arg) => {
+      const node = arg as RunsNode | undefined;
+      const uri = node?.source.uri ?? activeTraceEditorUri() ?? (await pickSource(d.sources));
+      if (!uri) return;
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: 'Detect from content', id: undefined as FormatId | undefined },
+          ...FORMATS.map((f) => ({ label: FORMAT_LABELS[f.id], description: f.id, id: f.id as FormatId | undefined })),
+        ],
+        { placeHolder: `Read ${uri.path.split('/').pop()} as…` },
+      );
+      if (!pick) return;
+      const src = await d.sources.reloadAs(uri, pick.id);
+      void vscode.window.showInformationMessage(
+        `TraceLens: ${src.label} read as ${FORMAT_LABELS[src.format as FormatId] ?? src.format}: ${src.summary.spans} spans, ${src.diagnostics.length} problems.`,
+      );
+    }),
     reg(Commands.filterRuns, async (arg) => {
       const o = arg as { traceIds?: unknown; label?: unknown };
       if (!o || !Array.isArray(o.traceIds) || !o.traceIds.every((t) => typeof t === 'string'))
@@ -92,6 +113,10 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg(Commands.clearRunsFilter, () => {
       d.tree.setFilter(undefined);
       d.treeView.description = undefined;
+    }),
+    reg(Commands.showLineage, async (arg) => {
+      const ref = spanRefFrom(arg) ?? spanRefFrom(d.treeView.selection[0]) ?? (await pickRun(d));
+      if (ref) await d.lineage.show(ref);
     }),
     reg(Commands.goToCode, async (arg) => goToCode(await fullSpan(d, arg))),
     reg(Commands.goToTemplate, async (arg) => goToTemplate(await fullSpan(d, arg), d.texts, d.traced)),
@@ -139,6 +164,35 @@ async function fullSpan(d: CommandDeps, arg: unknown): Promise<Span> {
   const { span } = await d.sources.readSpan(ref.sourceId, ref.traceId, ref.spanId);
   if (!span) throw new Error('That span is no longer loaded.');
   return span;
+}
+
+/** From the palette with nothing selected: pick a loaded run. */
+async function pickRun(d: CommandDeps): Promise<SpanRef | undefined> {
+  const store = await d.sources.getStore();
+  const items: (vscode.QuickPickItem & { ref: SpanRef })[] = [];
+  for (const s of await d.sources.loaded()) {
+    for (const r of await store.listRuns(s.id, { limit: 500 })) {
+      items.push({
+        label: r.preview ?? r.name,
+        description: [r.name, r.errorCount ? `${r.errorCount} errors` : '', r.negativeFeedback ? '👎' : ''].filter(Boolean).join(' · '),
+        detail: `${s.label} · ${r.traceId}`,
+        ref: { sourceId: s.id, traceId: r.traceId, spanId: r.rootSpanId },
+      });
+    }
+  }
+  if (!items.length) throw new Error('No runs are loaded: open a trace file first.');
+  return (
+    await vscode.window.showQuickPick(items, {
+      placeHolder: 'Show the lineage of which run?',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    })
+  )?.ref;
+}
+
+function activeTraceEditorUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputCustom ? input.uri : undefined;
 }
 
 async function pickSource(sources: SourceManager): Promise<vscode.Uri | undefined> {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { TraceStore } from '../store/traceStore';
 import { SPAN_SCHEME, TRACED_TEMPLATE_SCHEME, TRACE_EDITOR, TRACE_EDITOR_ANY, VIEW_RUNS } from './commandIds';
 import { registerCommands } from './commands';
+import { LineageController } from './lineageController';
 import { LiveReceiverController } from './liveReceiver';
 import { TracedTemplates } from './navigation';
 import { TraceCodeLensProvider } from './traceCodeLens';
@@ -19,6 +20,7 @@ export interface TraceLensApi {
   sources: SourceManager;
   runsTree: RunsTreeProvider;
   receiver: LiveReceiverController;
+  lineage: LineageController;
 }
 
 async function openEmbeddedStore(extensionUri: vscode.Uri): Promise<TraceStore> {
@@ -38,6 +40,7 @@ export function createServices(context: vscode.ExtensionContext): TraceLensApi {
   const texts = new WorkspaceTexts();
   const traced = new TracedTemplates();
   const lenses = new TraceCodeLensProvider(sources, texts);
+  const lineage = new LineageController(context.extensionUri, sources, log);
   const fileSelector: vscode.DocumentSelector = { scheme: 'file' };
   const editorOptions = { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } };
 
@@ -53,10 +56,11 @@ export function createServices(context: vscode.ExtensionContext): TraceLensApi {
     texts,
     vscode.workspace.registerTextDocumentContentProvider(TRACED_TEMPLATE_SCHEME, traced),
     lenses,
+    lineage,
     vscode.languages.registerCodeLensProvider(fileSelector, lenses),
     vscode.languages.registerHoverProvider(fileSelector, lenses),
-    ...registerCommands({ sources, tree: runsTree, treeView, log, receiver, texts, traced }),
+    ...registerCommands({ sources, tree: runsTree, treeView, log, receiver, texts, traced, lineage }),
   );
   log.info('TraceLens activated');
-  return { sources, runsTree, receiver };
+  return { sources, runsTree, receiver, lineage };
 }

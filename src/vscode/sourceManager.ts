@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../core/model/diagnostic';
+import type { FormatId } from '../core/model/format';
 import type { Span } from '../core/model/span';
 import { normalizeTrees, spanKey } from '../core/trace/normalizeTrees';
 import { summarizeRuns, type RunSummary } from '../core/trace/runs';
@@ -137,10 +138,30 @@ export class SourceManager implements vscode.Disposable {
     return (await this.loaded()).find((s) => s.id === id);
   }
 
+  /** Formats the user chose with "Open as Format…", by source URI. */
+  private readonly formatOverrides = new Map<string, FormatId>();
+
+  /** Re-read a loaded source as the given format (or detect it again when undefined). */
+  async reloadAs(uri: vscode.Uri, format: FormatId | undefined): Promise<LoadedSource> {
+    const key = uri.toString();
+    if (format) this.formatOverrides.set(key, format);
+    else this.formatOverrides.delete(key);
+    const entry = this.entries.get(key);
+    const refs = entry?.refs ?? 1;
+    if (entry) {
+      this.entries.delete(key);
+      await this.unload(uri, entry);
+    }
+    const loading = this.load(uri);
+    this.entries.set(key, { refs, loading });
+    loading.catch(() => this.entries.delete(key));
+    return loading;
+  }
+
   private async load(uri: vscode.Uri): Promise<LoadedSource> {
     if (uri.scheme !== 'file') throw new Error(`TraceLens reads local files only (got ${uri.scheme}:)`);
     const started = Date.now();
-    const result = await importFile(uri.fsPath);
+    const result = await importFile(uri.fsPath, { format: this.formatOverrides.get(uri.toString()) });
     const store = await this.getStore();
     const label = uri.path.split('/').pop() ?? uri.fsPath;
     const row = await store.addSource(

@@ -18,6 +18,8 @@ export interface Turn {
   answer: string;
   /** One OTLP/HTTP JSON export request holding the turn's spans. */
   otlpJson: string;
+  /** The same request, protobuf-encoded. */
+  otlpProtobuf: Uint8Array;
 }
 
 /** Runs every scenario in order; `onTurn` sees each turn as a batch exporter would flush it. */
@@ -41,7 +43,8 @@ export async function runDemo(onTurn: (turn: Turn) => Promise<void> | void): Pro
     histories.set(s.conversationId, turn.history);
     if (s.feedback) recordFeedback(turn.span, s.feedback, turn.answeredAt);
     turn.span.end(turn.answeredAt);
-    await onTurn({ key: s.key, traceId: turn.span.spanContext().traceId, answer: turn.answer, otlpJson: tracing.drainAsOtlpJson() });
+    const { json, protobuf } = tracing.drain();
+    await onTurn({ key: s.key, traceId: turn.span.spanContext().traceId, answer: turn.answer, otlpJson: json, otlpProtobuf: protobuf });
   }
   return { lineageEvents: events };
 }

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOnSampler, BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SimClock } from './determinism';
@@ -112,11 +112,13 @@ export class Tracing {
   }
 
   /** Everything finished since the last call, as one OTLP/HTTP JSON ExportTraceServiceRequest. */
-  drainAsOtlpJson(): string {
+  /** The finished spans as an OTLP/HTTP export request, in both of its encodings. */
+  drain(): { json: string; protobuf: Uint8Array } {
     const spans = this.exporter.getFinishedSpans();
     this.exporter.reset();
-    const bytes = JsonTraceSerializer.serializeRequest(spans);
-    if (!bytes) throw new Error('JsonTraceSerializer produced no output');
-    return new TextDecoder().decode(bytes);
+    const json = JsonTraceSerializer.serializeRequest(spans);
+    const protobuf = ProtobufTraceSerializer.serializeRequest(spans);
+    if (!json || !protobuf) throw new Error('the OTLP serializer produced no output');
+    return { json: new TextDecoder().decode(json), protobuf };
   }
 }

@@ -1,0 +1,108 @@
+// "TraceLens: Show Lineage": the upstream graph of a run's output — LLM calls, template, model,
+// tools, guards, retrieved documents and the datasets and jobs behind them — in one panel.
+
+import * as vscode from 'vscode';
+import { buildLineage } from '../core/lineage/buildLineage';
+import { outputNodeFor, pathsToProblems, upstreamClosure } from '../core/lineage/closure';
+import { collapseSiblings } from '../core/lineage/collapse';
+import { compileMappingRules } from '../core/lineage/datasetJoin';
+import type { LineageGraph, LineageRun } from '../core/model/lineage';
+import type { Span } from '../core/model/span';
+import { importFile } from '../ingest/importFile';
+import { Commands } from './commandIds';
+import { LineagePanel, type LineagePanelInput } from './lineagePanel';
+import type { Log } from './log';
+import { resolveTracedFile } from './navigation';
+import type { SourceManager } from './sourceManager';
+import type { SpanRef } from './spanDocument';
+
+export class LineageController implements vscode.Disposable {
+  private panel: LineagePanel | undefined;
+  private closure: LineageGraph = { nodes: [], edges: [] };
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly sources: SourceManager,
+    private readonly log: Log,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  async show(ref: SpanRef): Promise<void> {
+    const input = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'TraceLens: building lineage' }, () =>
+      this.inputFor(ref),
+    );
+    if (!input) throw new Error('No output to trace back from that span.');
+    if (this.panel) {
+      this.panel.setGraph(input);
+      this.panel.reveal();
+      return;
+    }
+    this.panel = LineagePanel.create(
+      this.extensionUri,
+      input,
+      {
+        onOpenNode: async (node) => {
+          const r = node.ref;
+          if (r?.traceId && r.spanId && (node.type === 'span' || node.type === 'output')) {
+            await vscode.commands.executeCommand(Commands.revealSpan, { sourceId: ref.sourceId, traceId: r.traceId, spanId: r.spanId });
+          } else if (r?.file) {
+            const found = await resolveTracedFile(r.file);
+            if ('error' in found) throw new Error(found.error);
+            const doc = await vscode.workspace.openTextDocument(found.uri);
+            const line = Math.min(Math.max(1, r.line ?? 1), doc.lineCount) - 1;
+            await vscode.window.showTextDocument(doc, { selection: new vscode.Range(line, 0, line, 0), preview: true });
+          }
+        },
+        // Host-side "12 more …" stand-ins from collapseSiblings expand to their members.
+        onExpand: (node) => {
+          if (!node.collapsed) return undefined;
+          const m = new Set(node.collapsed.members);
+          return {
+            nodes: this.closure.nodes.filter((n) => m.has(n.id)),
+            edges: this.closure.edges.filter((e) => m.has(e.from) || m.has(e.to)),
+            remove: [node.id],
+          };
+        },
+      },
+      { log: this.log },
+    );
+    this.panel.onDidDispose(() => (this.panel = undefined));
+  }
+
+  private async inputFor(ref: SpanRef): Promise<LineagePanelInput | undefined> {
+    // Every loaded file joins: traces and OpenLineage events. Re-reading whole files is the
+    // first wiring; large sources will read through the store instead.
+    const spans: Span[] = [];
+    const runs: LineageRun[] = [];
+    for (const s of await this.sources.loaded()) {
+      if (s.memory) spans.push(...s.memory.values());
+      if (s.uri.scheme !== 'file') continue;
+      const r = await importFile(s.uri.fsPath);
+      spans.push(...r.spans);
+      runs.push(...r.lineageRuns);
+    }
+    const { rules, errors } = compileMappingRules(
+      vscode.workspace.getConfiguration('tracelens.lineage').get<unknown>('datasetMappings', []),
+    );
+    if (errors.length) void vscode.window.showWarningMessage(`TraceLens: tracelens.lineage.datasetMappings: ${errors.join('; ')}`);
+    const staleDocumentDays = vscode.workspace.getConfiguration('tracelens.lineage').get<number>('staleDocumentDays', 730);
+    const graph = buildLineage(spans, runs, { datasetRules: rules, staleDocumentDays });
+    const root = outputNodeFor(graph, ref.spanId) ?? outputNodeFor(graph, ref.traceId);
+    if (!root) return undefined;
+    const closure = upstreamClosure(graph, root, { maxNodes: 20_000 });
+    this.closure = closure;
+    return {
+      graph: collapseSiblings(closure),
+      rootId: root,
+      problemNodeIds: pathsToProblems(closure, root).nodes,
+      truncated: closure.truncated,
+    };
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}
