@@ -15,7 +15,7 @@ import type { RunsNode, RunsTreeProvider } from './runsTree';
 import { isSpanRef, spanUri, type SpanRef } from './spanDocument';
 import type { SourceManager } from './sourceManager';
 
-const TRACE_PATTERN = /\.(otlp\.jsonl?|otlp\.pb|traces\.jsonl?|decisions\.jsonl)$/i;
+const TRACE_PATTERN = /\.(otlp\.jsonl?|otlp\.pb|traces\.jsonl?|decisions\.jsonl|openlineage\.jsonl?)$/i;
 
 export interface CommandDeps {
   sources: SourceManager;
