@@ -20,7 +20,16 @@ describe('package.json manifest', () => {
     const editors = pkg.contributes.customEditors.map((e: { viewType: string }) => e.viewType);
     assert.deepEqual(editors, [TRACE_EDITOR, TRACE_EDITOR_ANY]);
     const patterns = pkg.contributes.customEditors[0].selector.map((s: { filenamePattern: string }) => s.filenamePattern);
-    assert.deepEqual(patterns, ['*.otlp.json', '*.otlp.jsonl', '*.traces.json', '*.traces.jsonl', '*.decisions.jsonl', '*.otlp.pb', '*.openlineage.json', '*.openlineage.jsonl']);
+    assert.deepEqual(patterns, [
+      '*.otlp.json',
+      '*.otlp.jsonl',
+      '*.traces.json',
+      '*.traces.jsonl',
+      '*.decisions.jsonl',
+      '*.otlp.pb',
+      '*.openlineage.json',
+      '*.openlineage.jsonl',
+    ]);
   });
 
   it('targets VS Code 1.100 with matching typings', () => {
