@@ -3,6 +3,7 @@
 
 import type { Message, Span } from '../model/span';
 import { formatDurationNs, isoFromNanos } from '../formats/time';
+import { maskSecretText, maskSecretValue } from './maskSecrets';
 
 const MAX_VALUE = 20_000;
 
@@ -42,7 +43,7 @@ const ATTR_PREVIEW = 2000;
 /** Attributes with long values cut, since their content is shown in full in its own section. */
 function attributePreview(a: Span['attributes']): string {
   const cut = Object.fromEntries(
-    Object.entries(a).map(([k, v]) =>
+    Object.entries(maskSecretValue(a) as Span['attributes']).map(([k, v]) =>
       typeof v === 'string' && v.length > ATTR_PREVIEW ? [k, `${v.slice(0, ATTR_PREVIEW)}… (${v.length} characters)`] : [k, v],
     ),
   );
@@ -161,5 +162,6 @@ export function formatSpanDetail(s: Span, sourceLabel?: string): string {
   }
   out.push('## Attributes', '', fence(attributePreview(s.attributes), 'json'), '');
   if (s.resource && Object.keys(s.resource).length) out.push('## Resource', '', fence(JSON.stringify(s.resource, null, 2), 'json'), '');
-  return out.join('\n');
+  // Keys and tokens that leaked into prompts, arguments or attributes are masked for display.
+  return maskSecretText(out.join('\n'));
 }
