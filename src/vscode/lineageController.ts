@@ -6,6 +6,7 @@ import { buildLineage } from '../core/lineage/buildLineage';
 import { outputNodeFor, pathsToProblems, upstreamClosure } from '../core/lineage/closure';
 import { collapseSiblings } from '../core/lineage/collapse';
 import { compileMappingRules } from '../core/lineage/datasetJoin';
+import { maskSecretValue } from '../core/trace/maskSecrets';
 import type { LineageGraph, LineageRun } from '../core/model/lineage';
 import type { Span } from '../core/model/span';
 import { importFile } from '../ingest/importFile';
@@ -92,7 +93,9 @@ export class LineageController implements vscode.Disposable {
     const graph = buildLineage(spans, runs, { datasetRules: rules, staleDocumentDays });
     const root = outputNodeFor(graph, ref.spanId) ?? outputNodeFor(graph, ref.traceId);
     if (!root) return undefined;
-    const closure = upstreamClosure(graph, root, { maxNodes: 20_000 });
+    const raw = upstreamClosure(graph, root, { maxNodes: 20_000 });
+    // Facts reach the page as text; keys and tokens in them are masked first.
+    const closure = { ...raw, nodes: raw.nodes.map((n) => (n.facts ? { ...n, facts: maskSecretValue(n.facts) as Record<string, string> } : n)) };
     this.closure = closure;
     return {
       graph: collapseSiblings(closure),
