@@ -6,121 +6,28 @@
 // TRACELENS_CORPUS overrides the corpus location; the suite skips when it is absent.
 
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Span } from '../../src/core/model/span';
-import { spanKey } from '../../src/core/trace/normalizeTrees';
-import { summarize } from '../../src/core/trace/summary';
 import { importFile } from '../../src/ingest/importFile';
+import { CORPUS, corpusPresent, importAndCompare, loadTable, tableChecks, type CorpusSuite } from '../support/corpusSuite';
 
-const FOLDERS = ['langsmith', 'langfuse', 'jaeger-json', 'zipkin-v2', 'agentops'];
-const CORPUS = process.env.TRACELENS_CORPUS
-  ? path.resolve(process.env.TRACELENS_CORPUS)
-  : path.resolve(__dirname, '../../../shared/corpus');
-const REPO = path.resolve(__dirname, '../..');
-const TABLE_FILE = path.join(REPO, 'test/fixtures/corpusExpectedFormats.json');
-const REGENERATE = 'rerun `python3 test/support/corpus_expected_formats.py` if the corpus changed on purpose';
-
-interface Expected {
-  format: string;
-  traces: number;
-  spans: number;
-  errorSpans: number;
-  llmSpans: number;
-  inputTokens: number;
-  outputTokens: number;
-  rawSpans: number;
-  bytes: number;
-  sha256: string;
-  diagnostic?: string;
-}
-
-const table = (JSON.parse(fs.readFileSync(TABLE_FILE, 'utf8')) as { files: Record<string, Expected> }).files;
-const corpusPresent = FOLDERS.every((f) => fs.existsSync(path.join(CORPUS, f)));
-
-function checkIntegrity(rel: string, spans: Span[], bytes: number): void {
-  const byKey = new Map(spans.map((s) => [spanKey(s.traceId, s.spanId), s]));
-  assert.equal(byKey.size, spans.length, `${rel}: (traceId, spanId) pairs are unique`);
-  for (const s of spans) {
-    const where = `${rel} span ${s.traceId}/${s.spanId}`;
-    assert.ok(s.traceId.length > 0 && s.spanId.length > 0, `${where}: non-empty ids`);
-    assert.equal(typeof s.startNs, 'bigint', `${where}: startNs is a bigint`);
-    assert.ok(s.startNs <= s.endNs, `${where}: startNs <= endNs`);
-    assert.ok(Object.getPrototypeOf(s.attributes) === null, `${where}: attributes are a null-prototype map`);
-    const seen = new Set<Span>();
-    for (let cur: Span | undefined = s; cur?.parentId !== undefined;) {
-      assert.ok(!seen.has(cur), `${where}: parent chain has no cycle`);
-      seen.add(cur);
-      const parent = byKey.get(spanKey(cur.traceId, cur.parentId));
-      assert.ok(parent, `${where}: parent ${cur.parentId} is loaded`);
-      cur = parent;
-    }
-    assert.ok(s.range && s.range.byteStart >= 0 && s.range.byteEnd <= bytes, `${where}: source range inside the file`);
-  }
-}
+const SUITE: CorpusSuite = {
+  folders: ['langsmith', 'langfuse', 'jaeger-json', 'zipkin-v2', 'agentops'],
+  tableFile: 'corpusExpectedFormats.json',
+  oracle: 'corpus_expected_formats.py',
+};
+const table = loadTable(SUITE);
 
 describe('corpus formats (LangSmith, Langfuse, Jaeger, Zipkin, AgentOps vs. an independent Python oracle)', function () {
   before(function () {
-    if (!corpusPresent) this.skip();
+    if (!corpusPresent(SUITE)) this.skip();
   });
 
-  it('has an expected entry for every corpus file, and no stale entries', function () {
-    const onDisk = FOLDERS.flatMap((f) =>
-      fs
-        .readdirSync(path.join(CORPUS, f), { withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => `${f}/${e.name}`),
-    ).sort();
-    assert.deepEqual(onDisk, Object.keys(table).sort(), REGENERATE);
-  });
-
-  it('the committed table is what the oracle computes from this corpus', function () {
-    this.timeout(30_000);
-    try {
-      execFileSync('python3', ['--version'], { stdio: 'ignore' });
-    } catch {
-      this.skip();
-    }
-    const out = execFileSync('python3', [path.join(REPO, 'test/support/corpus_expected_formats.py'), '--corpus', CORPUS, '--check'], {
-      encoding: 'utf8',
-    });
-    assert.match(out, /up to date/);
-  });
+  tableChecks(SUITE);
 
   for (const [rel, exp] of Object.entries(table)) {
     it(`${rel}: ${exp.format}, ${exp.spans} spans, ${exp.errorSpans} errors, ${exp.llmSpans} LLM, ${exp.inputTokens}/${exp.outputTokens} tokens`, async function () {
-      const file = path.join(CORPUS, rel);
-      const raw = fs.readFileSync(file);
-      assert.equal(
-        createHash('sha256').update(raw).digest('hex'),
-        exp.sha256,
-        `${rel} is the file the table was computed from; ${REGENERATE}`,
-      );
-      const r = await importFile(file);
-      const s = summarize(r.spans);
-      assert.deepEqual(
-        {
-          format: r.format,
-          traces: s.traces,
-          spans: s.spans,
-          errorSpans: s.errorSpans,
-          llmSpans: s.llmSpans,
-          inputTokens: s.inputTokens,
-          outputTokens: s.outputTokens,
-        },
-        {
-          format: exp.format,
-          traces: exp.traces,
-          spans: exp.spans,
-          errorSpans: exp.errorSpans,
-          llmSpans: exp.llmSpans,
-          inputTokens: exp.inputTokens,
-          outputTokens: exp.outputTokens,
-        },
-      );
-      assert.equal(r.bytes, exp.bytes);
+      const r = await importAndCompare(SUITE, rel, exp);
       assert.deepEqual(
         r.diagnostics.filter((d) => d.severity === 'error'),
         [],
@@ -132,7 +39,6 @@ describe('corpus formats (LangSmith, Langfuse, Jaeger, Zipkin, AgentOps vs. an i
         assert.equal(d.line, 1);
         assert.equal(d.offset, 0);
       }
-      checkIntegrity(rel, r.spans, raw.length);
     });
   }
 
