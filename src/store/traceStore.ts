@@ -2,9 +2,12 @@
 // and the live receiver later. Rows hold what lists, trees and search need; payloads stay in
 // the source and are read back by byte range.
 
+import type { Diagnostic } from '../core/model/diagnostic';
+import type { SourceSummary } from '../core/trace/summary';
 import type { SpanKind, StatusCode } from '../core/model/span';
 import type { FormatId } from '../core/model/format';
 import type { Span } from '../core/model/span';
+import type { SpanRowBatch } from './spanRows';
 
 export interface SourceInfo {
   uri: string;
@@ -14,10 +17,16 @@ export interface SourceInfo {
   mtimeMs?: number;
 }
 
+/** `loading` while a writer is open; `partial` when a load was cancelled or failed (what was read is kept). */
+export type SourceState = 'loading' | 'complete' | 'partial';
+
 export interface SourceRow extends SourceInfo {
   id: number;
   spanCount: number;
   traceCount: number;
+  state?: SourceState;
+  /** How far into the source the index reaches (bytes), for partial loads. */
+  indexedBytes?: number;
 }
 
 export interface RunRow {
@@ -81,13 +90,110 @@ export interface RunPage {
   after?: { startNs: bigint; traceId: string };
 }
 
+/** The enclosing resource and scope of the spans in a byte range of a single OTLP JSON document. */
+export interface SpanContext {
+  byteStart: number;
+  byteEnd: number;
+  /** Raw JSON text of the `resource` object, if any. */
+  resource?: string;
+  /** Raw JSON text of the `scope` object, if any. */
+  scope?: string;
+}
+
+/** A span whose run may show it as its root but whose preview was not computed while indexing. */
+export interface PreviewRequest {
+  traceId: string;
+  spanId: string;
+  byteStart: number;
+  byteEnd: number;
+  line: number;
+}
+
+/** A span id seen twice: the first copy (in the index) and the refused one, by byte range. */
+export interface DuplicatePair {
+  traceId: string;
+  spanId: string;
+  first: { byteStart: number; byteEnd: number; line: number };
+  copy: { byteStart: number; byteEnd: number; line: number };
+}
+
+export interface FinishOptions {
+  /** The load stopped early (cancelled or failed): keep what was indexed and mark it `partial`. */
+  partial?: boolean;
+  /** How far into the source the index reaches. */
+  indexedBytes?: number;
+  /** The format, once known (a streaming load learns it from the first records). */
+  format?: FormatId;
+  /**
+   * Previews of spans that became the root of their run in the post-pass (their parent is missing or
+   * in a cycle): read back from the source. Without it those runs have no preview.
+   */
+  resolvePreviews?: (spans: PreviewRequest[]) => Promise<(string | undefined)[]>;
+  /**
+   * Whether each duplicate is a re-delivery of the first copy (true: dropped silently) or a
+   * different span (kept as `<id>~<n>`), read back from the source. Without it, duplicates whose
+   * index fields match the first copy are taken as re-deliveries.
+   */
+  compareDuplicates?: (pairs: DuplicatePair[]) => Promise<boolean[]>;
+}
+
+export interface FinishResult {
+  source: SourceRow;
+  /** Duplicates, missing parents and cycles found by the writer (located where the source says). */
+  diagnostics: Diagnostic[];
+}
+
+/** The result of adding one batch of rows. */
+export interface AddRowsResult {
+  inserted: number;
+  /** Duplicate span ids (the first copy is kept). */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Streams one source into the store. Rows are committed batch by batch, so runs are listable while
+ * the source loads (their root and totals are merged as batches arrive); parents that never arrive
+ * and parent cycles are resolved by `finish`. Call `finish` (also after a cancelled load, with
+ * `partial`) or `abort` (drops everything written).
+ */
+export interface SourceWriter {
+  readonly sourceId: number;
+  addRows(batch: SpanRowBatch): AddRowsResult;
+  /** Mapped spans (in source order); their `range` locates them. */
+  addSpans(spans: Span[]): AddRowsResult;
+  addContext(ctx: SpanContext): void;
+  /** Record progress (shown by `listSources`). */
+  setIndexedBytes(bytes: number): void;
+  finish(opts?: FinishOptions): Promise<FinishResult>;
+  abort(): Promise<void>;
+}
+
 export interface TraceStore {
   addSource(info: SourceInfo, spans: Span[]): Promise<SourceRow>;
+  /** Start streaming a source in; see SourceWriter. */
+  beginSource(info: SourceInfo): Promise<SourceWriter>;
   removeSource(sourceId: number): Promise<void>;
   listSources(): Promise<SourceRow[]>;
   listRuns(sourceId: number, page: RunPage): Promise<RunRow[]>;
   /** Children of a span, or the top-level spans of a run when `parentSpanId` is undefined. */
   childSpans(sourceId: number, traceId: string, parentSpanId: string | undefined): Promise<SpanRow[]>;
   getSpan(sourceId: number, traceId: string, spanId: string): Promise<SpanRow | undefined>;
+  /** Totals of a source (what `summarize` gives for its spans), from the index. */
+  sourceSummary(sourceId: number): Promise<SourceSummary | undefined>;
+  /** The resource and scope around a span of a single-document source (see SpanContext). */
+  spanContext(sourceId: number, byteStart: number): Promise<SpanContext | undefined>;
   close(): Promise<void>;
+}
+
+/** A store whose per-source index can be saved to and reopened from the index cache. */
+export interface CacheableStore extends TraceStore {
+  /** The index of a complete source as one image. */
+  exportSource(sourceId: number): Uint8Array;
+  /** Open an image from `exportSource` as a new source; undefined when it is not usable. */
+  openCachedSource(info: SourceInfo, image: Uint8Array): SourceRow | undefined;
+}
+
+export function isCacheableStore(store: TraceStore): store is CacheableStore {
+  const s = store as Partial<CacheableStore>;
+  return typeof s.exportSource === 'function' && typeof s.openCachedSource === 'function';
 }

@@ -1,0 +1,475 @@
+// Open a trace file of any size into the store: from the index cache when the file is unchanged,
+// otherwise streamed — read, parsed and mapped in a worker thread (the second core), inserted
+// here batch by batch, so runs are listable from the first batch on. Progress reports bytes
+// done; an AbortSignal stops the load and keeps what was read (the source is marked `partial`
+// and says how far it got). The file is only ever read.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Diagnostic } from '../core/model/diagnostic';
+import type { FormatId } from '../core/model/format';
+import type { LineageRun } from '../core/model/lineage';
+import { rootPreview } from '../store/spanRows';
+import { readIndexCache, sourceIdentity, writeIndexCache, type SourceIdentity } from '../store/indexCache';
+import {
+  isCacheableStore,
+  type FinishResult,
+  type PreviewRequest,
+  type SourceInfo,
+  type SourceRow,
+  type SourceWriter,
+  type TraceStore,
+} from '../store/traceStore';
+import { FileIndexer, mergeSummaries, type FileIndexerOptions, type IndexEvent, type IndexSummary } from './fileIndexer';
+import { IN_FLIGHT, STOP, type IndexWorkerData, type WorkerMessage } from './indexWorker';
+import { compareDuplicates, readSpansAt } from './readIndexedSpan';
+
+export interface StreamImportProgress {
+  phase: 'cache' | 'indexing' | 'finishing' | 'done';
+  bytesDone: number;
+  bytesTotal: number;
+  spans: number;
+  /** True from the moment the first batch is in the store: runs can be listed. */
+  firstRunsAvailable: boolean;
+  sourceId?: number;
+}
+
+export interface StreamImportOptions {
+  store: TraceStore;
+  /** Where the index cache lives (the extension's global storage); no caching without it. */
+  cacheDir?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: StreamImportProgress) => void;
+  /** Called once, as soon as the first batch is indexed (or the cached index is open). */
+  onFirstRuns?: (source: SourceRow) => void;
+  /** Defaults: `uri` = file URI of the path, `label` = its base name. */
+  uri?: string;
+  label?: string;
+  /** Force a format instead of detecting it per record. */
+  format?: FormatId;
+  /** Parse in a worker thread (default). `false` runs the same code here, a chunk per turn. */
+  worker?: boolean;
+  /** Worker threads sharing the parsing (default: defaultWorkerCount()). */
+  workers?: number;
+  /** The worker script; defaults to `indexWorker.js` beside this file (the bundle) or the source. */
+  workerScript?: string;
+  /** Batches queued between the worker and the store before the worker waits. */
+  maxInFlight?: number;
+  indexer?: FileIndexerOptions;
+  /** Save the index in `cacheDir` after a complete load (default true); awaited before returning. */
+  writeCache?: boolean;
+}
+
+export interface StreamImportResult {
+  source: SourceRow;
+  format: FormatId;
+  diagnostics: Diagnostic[];
+  lineageRuns: LineageRun[];
+  /** Whether the whole file is indexed (false: cancelled or failed; `bytesIndexed` says how far). */
+  complete: boolean;
+  cancelled: boolean;
+  /** The load failed part-way (read error, worker crash); what was read is kept. */
+  error?: string;
+  bytesIndexed: number;
+  bytesTotal: number;
+  fromCache: boolean;
+  /**
+   * `indexMs`: reading to the last batch stored; `storeMs`: of that, time this thread spent
+   * storing batches; `parseMs`: time the indexer spent reading, parsing and mapping (its thread).
+   */
+  timings: {
+    firstRunsMs?: number;
+    indexMs: number;
+    storeMs?: number;
+    parseMs?: number;
+    finishMs: number;
+    cacheReadMs?: number;
+    cacheWriteMs?: number;
+    totalMs: number;
+  };
+}
+
+/** What the cache keeps besides the image, to answer a reopen exactly as the first load did. */
+interface CacheMeta {
+  format: FormatId;
+  diagnostics: Diagnostic[];
+  lineageRuns: LineageRun[];
+}
+
+const now = (): number => performance.now();
+
+export async function streamImportFile(file: string, opts: StreamImportOptions): Promise<StreamImportResult> {
+  const t0 = now();
+  const st = await fs.promises.stat(file);
+  const info: SourceInfo = {
+    uri: opts.uri ?? `file://${path.resolve(file)}`,
+    label: opts.label ?? path.basename(file),
+    format: opts.format ?? 'unknown',
+    bytes: st.size,
+    mtimeMs: st.mtimeMs,
+  };
+  const progress = (p: Omit<StreamImportProgress, 'bytesTotal'>): void => opts.onProgress?.({ ...p, bytesTotal: st.size });
+
+  let identity: SourceIdentity | undefined;
+  const store = opts.store;
+  if (opts.cacheDir && isCacheableStore(store)) {
+    progress({ phase: 'cache', bytesDone: 0, spans: 0, firstRunsAvailable: false });
+    identity = await sourceIdentity(file);
+    const cached = await readIndexCache<CacheMeta>(opts.cacheDir, identity);
+    if (cached) {
+      const source = store.openCachedSource({ ...info, format: cached.meta.format }, cached.image);
+      if (source) {
+        const ms = now() - t0;
+        opts.onFirstRuns?.(source);
+        progress({ phase: 'done', bytesDone: st.size, spans: source.spanCount, firstRunsAvailable: true, sourceId: source.id });
+        return {
+          source,
+          format: cached.meta.format,
+          diagnostics: cached.meta.diagnostics,
+          lineageRuns: cached.meta.lineageRuns,
+          complete: true,
+          cancelled: false,
+          bytesIndexed: st.size,
+          bytesTotal: st.size,
+          fromCache: true,
+          timings: { firstRunsMs: ms, indexMs: 0, finishMs: 0, cacheReadMs: ms, totalMs: ms },
+        };
+      }
+    }
+  }
+
+  const writer = await store.beginSource(info);
+  const diagnostics: Diagnostic[] = [];
+  let spans = 0;
+  let bytesDone = 0;
+  let firstRunsMs: number | undefined;
+  let storeMs = 0;
+  const handle = (events: IndexEvent[]): void => {
+    const th = now();
+    for (const e of events) {
+      if (e.type === 'context') writer.addContext(e.context);
+      else {
+        const r = writer.addRows(e.batch);
+        spans += r.inserted;
+        bytesDone = e.bytesDone;
+        if (firstRunsMs === undefined) {
+          firstRunsMs = now() - t0;
+          void store.listSources().then((rows) => {
+            const row = rows.find((s) => s.id === writer.sourceId);
+            if (row) opts.onFirstRuns?.(row);
+          });
+        }
+      }
+    }
+    writer.setIndexedBytes(bytesDone);
+    storeMs += now() - th;
+    progress({ phase: 'indexing', bytesDone, spans, firstRunsAvailable: firstRunsMs !== undefined, sourceId: writer.sourceId });
+  };
+
+  const tIndex = now();
+  let outcome: { summary?: IndexSummary; cancelled: boolean; error?: string };
+  try {
+    outcome = opts.worker === false ? await indexInProcess(file, opts, handle) : await indexInWorker(file, opts, handle);
+  } catch (err) {
+    outcome = { cancelled: false, error: err instanceof Error ? err.message : String(err) };
+  }
+  const indexMs = now() - tIndex;
+  const summary = outcome.summary;
+  if (summary) diagnostics.push(...summary.diagnostics);
+  if (outcome.error) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'source.readError',
+      message: `Loading stopped: ${outcome.error}; what was read is kept`,
+      offset: bytesDone,
+    });
+  }
+  const complete = !outcome.cancelled && !outcome.error;
+  // What is stored is always a prefix of the file, up to the end of the last record stored.
+  const indexedBytes = complete ? st.size : bytesDone;
+  if (!complete) {
+    diagnostics.push({
+      severity: 'warning',
+      code: outcome.cancelled ? 'source.cancelled' : 'source.partial',
+      message: `${outcome.cancelled ? 'Loading was cancelled' : 'Loading stopped'} at byte ${indexedBytes} of ${st.size} (${percent(indexedBytes, st.size)}); the runs read so far are shown`,
+      offset: indexedBytes,
+    });
+  }
+
+  progress({
+    phase: 'finishing',
+    bytesDone: indexedBytes,
+    spans,
+    firstRunsAvailable: firstRunsMs !== undefined,
+    sourceId: writer.sourceId,
+  });
+  const tFinish = now();
+  const format = summary?.format ?? 'unknown';
+  const finished: FinishResult = await writer.finish({
+    partial: !complete,
+    indexedBytes,
+    format,
+    resolvePreviews: (reqs) => resolvePreviews(file, store, writer, reqs),
+    compareDuplicates: (pairs) => compareDuplicates(file, store, writer.sourceId, pairs),
+  });
+  diagnostics.push(...finished.diagnostics);
+  const finishMs = now() - tFinish;
+
+  let cacheWriteMs: number | undefined;
+  if (complete && opts.cacheDir && identity && isCacheableStore(store) && opts.writeCache !== false) {
+    const tc = now();
+    try {
+      const image = store.exportSource(writer.sourceId);
+      const meta: CacheMeta = { format, diagnostics, lineageRuns: summary?.lineageRuns ?? [] };
+      await writeIndexCache(opts.cacheDir, identity, meta, image);
+    } catch (err) {
+      diagnostics.push({ severity: 'info', code: 'cache.writeFailed', message: `The index could not be cached: ${String(err)}` });
+    }
+    cacheWriteMs = now() - tc;
+  }
+  progress({ phase: 'done', bytesDone: indexedBytes, spans, firstRunsAvailable: true, sourceId: writer.sourceId });
+  return {
+    source: finished.source,
+    format,
+    diagnostics,
+    lineageRuns: summary?.lineageRuns ?? [],
+    complete,
+    cancelled: outcome.cancelled,
+    error: outcome.error,
+    bytesIndexed: indexedBytes,
+    bytesTotal: st.size,
+    fromCache: false,
+    timings: { firstRunsMs, indexMs, storeMs, parseMs: summary?.stepMs, finishMs, cacheWriteMs, totalMs: now() - t0 },
+  };
+}
+
+function percent(a: number, b: number): string {
+  return b === 0 ? '100%' : `${Math.floor((a / b) * 1000) / 10}%`;
+}
+
+/** Previews of runs whose root changed in the post-pass, from their records in the source. */
+async function resolvePreviews(
+  file: string,
+  store: TraceStore,
+  writer: SourceWriter,
+  reqs: PreviewRequest[],
+): Promise<(string | undefined)[]> {
+  const wanted = [];
+  for (const r of reqs) wanted.push({ ...r, context: await store.spanContext(writer.sourceId, r.byteStart) });
+  const spans = await readSpansAt(file, wanted);
+  return spans.map((s) => {
+    if (!s) return undefined;
+    s.parentId = undefined;
+    return rootPreview(s) || undefined;
+  });
+}
+
+type Outcome = { summary?: IndexSummary; cancelled: boolean; error?: string };
+
+/**
+ * Takes the indexers' events and hands them on in file order: batches group by group (a group's
+ * batches come from one indexer, in order; its last is marked `end`). After a partial group (a
+ * stopped indexer) nothing more is taken, so what is stored is always a prefix of the file.
+ */
+class GroupMerger {
+  private next = 0;
+  private readonly held = new Map<number, { e: Extract<IndexEvent, { type: 'batch' }>; done: () => void }[]>();
+  /** A partial group was stored: the rest is dropped. */
+  stopped = false;
+
+  constructor(private readonly handle: (events: IndexEvent[]) => void) {}
+
+  get groupsStored(): number {
+    return this.next;
+  }
+
+  /** `done` is called once per batch when it is stored or dropped (flow control). */
+  add(events: IndexEvent[], done: () => void): void {
+    for (const e of events) {
+      if (e.type === 'context') {
+        if (!this.stopped) this.handle([e]);
+        continue;
+      }
+      if (this.stopped || e.group < this.next) {
+        done();
+        continue;
+      }
+      const list = this.held.get(e.group);
+      if (list) list.push({ e, done });
+      else this.held.set(e.group, [{ e, done }]);
+    }
+    this.drain();
+  }
+
+  private drain(): void {
+    for (;;) {
+      const list = this.held.get(this.next);
+      if (!list?.length) return;
+      const item = list.shift();
+      if (!item) return;
+      try {
+        if (!this.stopped) this.handle([item.e]);
+      } finally {
+        item.done();
+      }
+      if (item.e.partial) this.stop();
+      if (item.e.end) {
+        this.held.delete(this.next);
+        this.next++;
+      }
+      if (this.stopped) return;
+    }
+  }
+
+  /** Drop everything held (after a stop, a failure or the end). */
+  stop(): void {
+    this.stopped = true;
+    for (const list of this.held.values()) for (const x of list) x.done();
+    this.held.clear();
+  }
+}
+
+function indexerOptions(opts: StreamImportOptions, index: number, count: number): FileIndexerOptions {
+  return { ...opts.indexer, format: opts.format ?? opts.indexer?.format, shard: { index, count } };
+}
+
+async function indexInProcess(file: string, opts: StreamImportOptions, handle: (events: IndexEvent[]) => void): Promise<Outcome> {
+  const indexer = new FileIndexer(file, indexerOptions(opts, 0, 1));
+  const merger = new GroupMerger(handle);
+  const noop = (): void => undefined;
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) {
+        merger.add(indexer.drain(), noop);
+        return { summary: mergeSummaries([indexer.summary()]), cancelled: true };
+      }
+      const events = indexer.step();
+      if (!events) break;
+      merger.add(events, noop);
+      // One chunk per turn of the event loop: the host stays responsive, and the signal is seen.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return { summary: mergeSummaries([indexer.summary()]), cancelled: false };
+  } catch (err) {
+    merger.add(indexer.drain(), noop);
+    return { summary: mergeSummaries([indexer.summary()]), cancelled: false, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    indexer.close();
+  }
+}
+
+/**
+ * The worker's young generation (MB). Parsing makes much short-lived garbage; V8's default
+ * (larger) young generation costs ~30 MB more RSS per worker for no measurable speed here.
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
+
+/** How the worker is started: the bundled script beside this file, or the TypeScript source via tsx. */
+function startWorker(script: string | undefined, data: IndexWorkerData): Worker {
+  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
+  if (script) return new Worker(script, { workerData: data, resourceLimits });
+  const js = path.join(__dirname, 'indexWorker.js');
+  if (fs.existsSync(js)) return new Worker(js, { workerData: data, resourceLimits });
+  const ts = path.join(__dirname, 'indexWorker.ts');
+  const tsx = require.resolve('tsx/cjs');
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(ts)});`, { eval: true, workerData: data });
+}
+
+/**
+ * Worker threads for a file. This thread stores the rows (about a core's worth while a big file
+ * loads), so a second parse worker only pays with a third core: on two cores it measured ~1.3×
+ * faster for ~40 MB more RSS, with the editor's thread competing for the same two cores.
+ */
+export function defaultWorkerCount(): number {
+  return os.availableParallelism() > 2 ? 2 : 1;
+}
+
+function indexInWorker(file: string, opts: StreamImportOptions, handle: (events: IndexEvent[]) => void): Promise<Outcome> {
+  const count = Math.max(1, Math.floor(opts.workers ?? defaultWorkerCount()));
+  const merger = new GroupMerger(handle);
+  return new Promise<Outcome>((resolve) => {
+    let settled = false;
+    let handlerError: string | undefined;
+    let cancelled = false;
+    let failure: string | undefined;
+    const summaries: (IndexSummary | undefined)[] = new Array(count).fill(undefined);
+    let finished = 0;
+    const workers: Worker[] = [];
+    const flags: Int32Array[] = [];
+    const stopAll = (): void => {
+      for (const f of flags) {
+        Atomics.store(f, STOP, 1);
+        Atomics.notify(f, IN_FLIGHT);
+      }
+    };
+    const onAbort = (): void => {
+      cancelled = true;
+      stopAll();
+    };
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      for (const w of workers) void w.terminate();
+      merger.stop();
+      const parts = summaries.filter((x): x is IndexSummary => x !== undefined);
+      const summary = parts.length ? mergeSummaries(parts) : undefined;
+      let error = handlerError ?? failure;
+      if (!error && !cancelled && summary && merger.groupsStored < summary.groups)
+        error = `the index workers left groups ${merger.groupsStored}…${summary.groups - 1} out`;
+      resolve({ summary, cancelled: cancelled && !error, error });
+    };
+    if (opts.signal?.aborted) cancelled = true;
+    opts.signal?.addEventListener('abort', onAbort);
+    for (let k = 0; k < count; k++) {
+      const control = new SharedArrayBuffer(8);
+      const flag = new Int32Array(control);
+      if (cancelled) Atomics.store(flag, STOP, 1);
+      flags.push(flag);
+      const data: IndexWorkerData & { kind: string } = {
+        kind: 'tracelens-index',
+        file,
+        options: indexerOptions(opts, k, count),
+        control,
+        maxInFlight: opts.maxInFlight ?? 4,
+      };
+      const worker = startWorker(opts.workerScript, data);
+      workers.push(worker);
+      const done = (): void => {
+        Atomics.sub(flag, IN_FLIGHT, 1);
+        Atomics.notify(flag, IN_FLIGHT);
+      };
+      let ended = false;
+      const end = (summary: IndexSummary | undefined, error?: string): void => {
+        if (ended || settled) return;
+        ended = true;
+        summaries[k] = summary;
+        if (error) {
+          failure ??= error;
+          stopAll();
+        }
+        if (++finished === count) settle();
+      };
+      worker.on('message', (msg: WorkerMessage) => {
+        if (settled) return;
+        if (msg.type === 'events') {
+          try {
+            if (handlerError) {
+              for (const e of msg.events) if (e.type === 'batch') done();
+            } else merger.add(msg.events, done);
+          } catch (err) {
+            // The store refused a batch: stop reading, keep what is in.
+            handlerError = err instanceof Error ? err.message : String(err);
+            merger.stop();
+            stopAll();
+          }
+        } else if (msg.type === 'done') end(msg.summary);
+        else end(msg.summary, msg.message);
+      });
+      worker.on('error', (err) => end(undefined, err.message));
+      worker.on('exit', (code) => end(undefined, `the index worker stopped (exit code ${code})`));
+    }
+  });
+}

@@ -1,0 +1,180 @@
+// Bulk inserts into sql.js without its per-value JavaScript glue. sql.js binds a string by
+// allocating and encoding it on its own; for a million rows of ~20 strings that, not SQLite, is
+// the cost. Here a whole batch's text is copied into the WebAssembly heap once and each value is
+// bound in place (SQLITE_STATIC) through the C API functions sql.js exports. The statement's C
+// pointer is found through sql.js's own statement registry and checked against `sqlite3_sql`;
+// when any of that is unavailable (another sql.js build), the public API is used instead.
+
+import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import { SPAN_LAYOUT, batchRows, type RowBatch, type RowLayout } from './spanRows';
+
+export interface CApi {
+  _malloc(n: number): number;
+  _free(p: number): void;
+  _sqlite3_bind_text(stmt: number, i: number, p: number, n: number, destructor: number): number;
+  _sqlite3_bind_double(stmt: number, i: number, v: number): number;
+  _sqlite3_bind_int(stmt: number, i: number, v: number): number;
+  _sqlite3_step(stmt: number): number;
+  _sqlite3_reset(stmt: number): number;
+  _sqlite3_clear_bindings(stmt: number): number;
+  _sqlite3_changes(db: number): number;
+  _sqlite3_errmsg(db: number): number;
+  _sqlite3_sql(stmt: number): number;
+  writeArrayToMemory(a: Uint8Array, p: number): void;
+  UTF8ToString(p: number, max?: number): string;
+}
+
+const SQLITE_ROW = 100;
+const SQLITE_DONE = 101;
+
+const C_FUNCTIONS = [
+  '_malloc',
+  '_free',
+  '_sqlite3_bind_text',
+  '_sqlite3_bind_double',
+  '_sqlite3_bind_int',
+  '_sqlite3_step',
+  '_sqlite3_reset',
+  '_sqlite3_clear_bindings',
+  '_sqlite3_changes',
+  '_sqlite3_errmsg',
+  '_sqlite3_sql',
+  'writeArrayToMemory',
+  'UTF8ToString',
+];
+
+/** Inserts row batches of one layout through one prepared `INSERT` statement. */
+export interface BatchInserter {
+  /** Whether the fast path is in use (for the bench and tests). */
+  readonly fast: boolean;
+  /**
+   * Insert every row; `lead`, when given, is bound to the first parameter of every row (the
+   * source id), the row's columns follow. `ignored` gets the indexes of rows that were not
+   * inserted (`OR IGNORE` duplicates). Returns the number inserted.
+   */
+  insert(lead: number | undefined, batch: RowBatch, ignored?: number[]): number;
+  free(): void;
+}
+
+export function cApi(SQL: SqlJsStatic): CApi | undefined {
+  const m = SQL as unknown as Record<string, unknown>;
+  return C_FUNCTIONS.every((f) => typeof m[f] === 'function') ? (SQL as unknown as CApi) : undefined;
+}
+
+/** The C pointers of a sql.js database and one of its statements, when they can be found safely. */
+export function pointers(SQL: SqlJsStatic, db: Database, stmt: Statement, sql: string): { db: number; stmt: number } | undefined {
+  const api = cApi(SQL);
+  const dbPtr = (db as unknown as { db?: unknown }).db;
+  if (!api || typeof dbPtr !== 'number') return undefined;
+  for (const v of Object.values(db as unknown as Record<string, unknown>)) {
+    if (!v || typeof v !== 'object' || v instanceof Map) continue;
+    for (const [k, s] of Object.entries(v as Record<string, unknown>)) {
+      if (s !== stmt || !/^\d+$/.test(k)) continue;
+      const p = Number(k);
+      if (api.UTF8ToString(api._sqlite3_sql(p)) === sql) return { db: dbPtr, stmt: p };
+    }
+  }
+  return undefined;
+}
+
+export function createBatchInserter(
+  SQL: SqlJsStatic,
+  db: Database,
+  sql: string,
+  opts: { forceSlow?: boolean; layout?: RowLayout } = {},
+): BatchInserter {
+  const layout = opts.layout ?? SPAN_LAYOUT;
+  const T = layout.t;
+  const N = layout.n;
+  const stmt = db.prepare(sql);
+  const ptrs = opts.forceSlow ? undefined : pointers(SQL, db, stmt, sql);
+  const api = cApi(SQL);
+  if (!ptrs || !api) return slowInserter(db, stmt, layout);
+  const p = ptrs.stmt;
+  const dbp = ptrs.db;
+  // One text buffer in the WebAssembly heap for every batch (grown when needed): a fresh block per
+  // batch, freed between SQLite's page allocations, fragments the heap (measured: +40% RSS).
+  let buf = 0;
+  let bufSize = 0;
+  const buffer = (n: number): number => {
+    if (n > bufSize) {
+      if (buf) api._free(buf);
+      bufSize = Math.max(n, bufSize * 2, 64 * 1024);
+      buf = api._malloc(bufSize);
+      if (!buf) {
+        bufSize = 0;
+        throw new Error('Index insert failed: out of memory');
+      }
+    }
+    return buf;
+  };
+  const fail = (): never => {
+    const msg = api.UTF8ToString(api._sqlite3_errmsg(dbp));
+    api._sqlite3_reset(p);
+    throw new Error(`Index insert failed: ${msg}`);
+  };
+  return {
+    fast: true,
+    insert(lead, batch, ignored) {
+      if (batch.count === 0) return 0;
+      const first = lead === undefined ? 1 : 2;
+      const base = buffer(batch.text.length);
+      let inserted = 0;
+      try {
+        api.writeArrayToMemory(batch.text, base);
+        const { lens, nums } = batch;
+        let off = base;
+        if (lead !== undefined) api._sqlite3_bind_double(p, 1, lead);
+        for (let i = 0; i < batch.count; i++) {
+          for (let c = 0; c < T; c++) {
+            const len = lens[i * T + c];
+            if (len < 0) api._sqlite3_bind_text(p, first + c, 0, 0, 0);
+            else {
+              api._sqlite3_bind_text(p, first + c, off, len, 0);
+              off += len;
+            }
+          }
+          for (let c = 0; c < N; c++) {
+            const v = nums[i * N + c];
+            if (v !== v) api._sqlite3_bind_text(p, first + T + c, 0, 0, 0);
+            else api._sqlite3_bind_double(p, first + T + c, v);
+          }
+          const rc = api._sqlite3_step(p);
+          if (rc !== SQLITE_DONE && rc !== SQLITE_ROW) fail();
+          api._sqlite3_reset(p);
+          if (api._sqlite3_changes(dbp) > 0) inserted++;
+          else ignored?.push(i);
+        }
+      } finally {
+        api._sqlite3_clear_bindings(p);
+      }
+      return inserted;
+    },
+    free() {
+      if (buf) api._free(buf);
+      buf = 0;
+      bufSize = 0;
+      stmt.free();
+    },
+  };
+}
+
+function slowInserter(db: Database, stmt: Statement, layout: RowLayout): BatchInserter {
+  return {
+    fast: false,
+    insert(lead, batch, ignored) {
+      let inserted = 0;
+      let i = 0;
+      for (const row of batchRows(batch, layout)) {
+        stmt.run(lead === undefined ? (row as SqlValue[]) : [lead, ...(row as SqlValue[])]);
+        if (db.getRowsModified() > 0) inserted++;
+        else ignored?.push(i);
+        i++;
+      }
+      return inserted;
+    },
+    free() {
+      stmt.free();
+    },
+  };
+}
