@@ -95,7 +95,10 @@ export class LineageController implements vscode.Disposable {
     if (!root) return undefined;
     const raw = upstreamClosure(graph, root, { maxNodes: 20_000 });
     // Facts reach the page as text; keys and tokens in them are masked first.
-    const closure = { ...raw, nodes: raw.nodes.map((n) => (n.facts ? { ...n, facts: maskSecretValue(n.facts) as Record<string, string> } : n)) };
+    const closure = {
+      ...raw,
+      nodes: raw.nodes.map((n) => (n.facts ? { ...n, facts: maskSecretValue(n.facts) as Record<string, string> } : n)),
+    };
     this.closure = closure;
     return {
       graph: collapseSiblings(closure),
