@@ -240,19 +240,7 @@ export class SqlJsStore implements TraceStore {
   }
 
   private sourceRow(src: SourceDb): SourceRow {
-    const r = all(src.db, 'SELECT * FROM sources WHERE id = ?', [src.internalId])[0];
-    return {
-      id: src.id,
-      uri: String(r.uri),
-      label: String(r.label),
-      format: String(r.format) as SourceRow['format'],
-      bytes: Number(r.bytes),
-      mtimeMs: opt<number>(r.mtime_ms),
-      spanCount: Number(r.span_count),
-      traceCount: Number(r.trace_count),
-      state: String(r.state) as SourceRow['state'],
-      indexedBytes: opt<number>(r.indexed_bytes),
-    };
+    return toSourceRow(src.id, all(src.db, 'SELECT * FROM sources WHERE id = ?', [src.internalId])[0]);
   }
 
   async listSources(): Promise<SourceRow[]> {
@@ -774,20 +762,8 @@ export class SqlJsSourceWriter implements SourceWriter {
     } finally {
       this.cleanUp();
     }
-    const row = all(db, 'SELECT * FROM sources WHERE id = ?', [src])[0];
     return {
-      source: {
-        id: this.sourceId,
-        uri: String(row.uri),
-        label: String(row.label),
-        format: String(row.format) as SourceRow['format'],
-        bytes: Number(row.bytes),
-        mtimeMs: opt<number>(row.mtime_ms),
-        spanCount: Number(row.span_count),
-        traceCount: Number(row.trace_count),
-        state: String(row.state) as SourceRow['state'],
-        indexedBytes: opt<number>(row.indexed_bytes),
-      },
+      source: toSourceRow(this.sourceId, all(db, 'SELECT * FROM sources WHERE id = ?', [src])[0]),
       diagnostics: [...this.diags.list, ...this.diags.summary()],
     };
   }
@@ -1010,5 +986,21 @@ function toSpan(r: Row, sourceId: number): SpanRow {
     byteStart: opt<number>(r.byte_start),
     byteEnd: opt<number>(r.byte_end),
     line: opt<number>(r.line),
+  };
+}
+
+/** A `sources` row as the store reports it, under the id callers know the source by. */
+function toSourceRow(id: number, r: Row): SourceRow {
+  return {
+    id,
+    uri: String(r.uri),
+    label: String(r.label),
+    format: String(r.format) as SourceRow['format'],
+    bytes: Number(r.bytes),
+    mtimeMs: opt<number>(r.mtime_ms),
+    spanCount: Number(r.span_count),
+    traceCount: Number(r.trace_count),
+    state: String(r.state) as SourceRow['state'],
+    indexedBytes: opt<number>(r.indexed_bytes),
   };
 }
