@@ -337,6 +337,20 @@ export class SqlJsStore implements TraceStore {
 }
 
 /** Rows of a batch: merge them into `runs` (one row per trace), choosing roots as summarizeRuns does. */
+/** The `runs` columns after (source_id, trace_id), in the order every upsert writes them. */
+const RUN_VALUE_COLUMNS = [
+  'root_span_id',
+  'name',
+  'kind',
+  'start_ns',
+  'end_ns',
+  ...RUN_NUMBER_COLUMNS.filter((c) => c !== 'root_count'),
+  'models',
+  'root_count',
+  'preview',
+  'root_start_ns',
+] as const;
+
 function runsUpsertSql(where: string, replace: boolean, fromDelta = false): string {
   // The better root: a span without a parent beats one with; then the earlier start; then the
   // earlier row (an earlier batch wins ties, as the first in file order does in summarizeRuns).
@@ -346,26 +360,7 @@ function runsUpsertSql(where: string, replace: boolean, fromDelta = false): stri
   const pick = (col: string): string => `${col} = CASE WHEN ${better} THEN excluded.${col} ELSE runs.${col} END`;
   const add = (col: string): string => `${col} = runs.${col} + excluded.${col}`;
   const set = replace
-    ? [
-        'root_span_id',
-        'name',
-        'kind',
-        'start_ns',
-        'end_ns',
-        'span_count',
-        'error_count',
-        'llm_count',
-        'input_tokens',
-        'output_tokens',
-        'cost',
-        'guards_failed',
-        'negative_feedback',
-        'positive_feedback',
-        'models',
-        'root_count',
-        'preview',
-        'root_start_ns',
-      ].map((c) => `${c} = excluded.${c}`)
+    ? RUN_VALUE_COLUMNS.map((c) => `${c} = excluded.${c}`)
     : [
         pick('root_span_id'),
         pick('name'),
@@ -373,29 +368,17 @@ function runsUpsertSql(where: string, replace: boolean, fromDelta = false): stri
         pick('preview'),
         'start_ns = min(runs.start_ns, excluded.start_ns)',
         'end_ns = max(runs.end_ns, excluded.end_ns)',
-        ...[
-          'span_count',
-          'error_count',
-          'llm_count',
-          'input_tokens',
-          'output_tokens',
-          'cost',
-          'guards_failed',
-          'negative_feedback',
-          'positive_feedback',
-        ].map(add),
+        ...RUN_NUMBER_COLUMNS.filter((c) => c !== 'root_count').map(add),
         "models = CASE WHEN excluded.models = '[]' THEN runs.models WHEN runs.models = '[]' THEN excluded.models ELSE " +
           '(SELECT json_group_array(value ORDER BY value) FROM (SELECT value FROM json_each(runs.models) UNION SELECT value FROM json_each(excluded.models))) END',
         // Last: every expression above reads the old values.
         pick('root_start_ns'),
         add('root_count'),
       ];
-  const columns = `INSERT INTO runs (source_id, trace_id, root_span_id, name, kind, start_ns, end_ns, span_count, error_count, llm_count,
-  input_tokens, output_tokens, cost, guards_failed, negative_feedback, positive_feedback, models, root_count, preview, root_start_ns)`;
+  const columns = `INSERT INTO runs (source_id, trace_id, ${RUN_VALUE_COLUMNS.join(', ')})`;
   if (fromDelta) {
     return `${columns}
-SELECT $src, trace_id, root_span_id, name, kind, start_ns, end_ns, span_count, error_count, llm_count, input_tokens, output_tokens,
-  cost, guards_failed, negative_feedback, positive_feedback, models, root_count, nullif(preview, ''), root_start_ns
+SELECT $src, trace_id, ${RUN_VALUE_COLUMNS.map((c) => (c === 'preview' ? "nullif(preview, '')" : c)).join(', ')}
 FROM temp.run_delta WHERE true
 ON CONFLICT (source_id, trace_id) DO UPDATE SET ${set.join(', ')}`;
   }
