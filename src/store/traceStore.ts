@@ -8,6 +8,7 @@ import type { SpanKind, StatusCode } from '../core/model/span';
 import type { FormatId } from '../core/model/format';
 import type { Span } from '../core/model/span';
 import type { SpanRowBatch } from './spanRows';
+import type { Expr } from '../core/query/ast';
 
 export interface SourceInfo {
   uri: string;
@@ -168,8 +169,55 @@ export interface SourceWriter {
   abort(): Promise<void>;
 }
 
+/** Where and how much to search. */
+export interface SearchOptions {
+  /** Only these sources (all when absent). */
+  sourceIds?: readonly number[];
+  /** Page size (default 100). */
+  limit?: number;
+  /** "Now" in Unix nanoseconds, for ages such as `after:7d` (default: the clock). */
+  now?: bigint;
+  /** Stop early: the promise rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
+/** A run that meets a query, with the span that meets most of its terms. */
+export interface RunSearchHit {
+  run: RunRow;
+  matchSpanId: string;
+  /** How many positive terms the match span meets. */
+  matchScore: number;
+  /** How many spans of the run meet at least one term. */
+  matchCount: number;
+}
+
+export type FeedbackValue = 'positive' | 'negative';
+
+/** Feedback a user gave in TraceLens ("Mark Output Good / Bad"), kept apart from the source. */
+export interface FeedbackMark {
+  traceId: string;
+  spanId: string;
+  value: FeedbackValue;
+  note?: string;
+  /** Who gave it (the OS user name or the PostgreSQL role). */
+  author?: string;
+  /** Unix milliseconds. */
+  atMs: number;
+}
+
 export interface TraceStore {
   addSource(info: SourceInfo, spans: Span[]): Promise<SourceRow>;
+  /** Spans meeting every term of the query (see src/core/query), newest first. */
+  searchSpans(query: Expr, opts?: SearchOptions): Promise<SpanRow[]>;
+  /** Runs where each term is met by some span, newest first. */
+  searchRuns(query: Expr, opts?: SearchOptions): Promise<RunSearchHit[]>;
+  /**
+   * Record feedback on a span: it counts in the span's and run's feedback columns (tree, search
+   * `feedback:`) from then on. A later mark by the same author on the same span replaces theirs.
+   */
+  addFeedback(sourceId: number, mark: FeedbackMark): Promise<void>;
+  /** Feedback given in TraceLens on a run (all its spans) or on one span. */
+  listFeedback(sourceId: number, traceId: string, spanId?: string): Promise<FeedbackMark[]>;
   /** Start streaming a source in; see SourceWriter. */
   beginSource(info: SourceInfo): Promise<SourceWriter>;
   removeSource(sourceId: number): Promise<void>;

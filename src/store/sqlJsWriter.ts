@@ -1,0 +1,605 @@
+// The writer that streams one source into its sql.js database: batched span inserts, runs merged
+// as batches arrive, duplicate ids and missing parents settled by finish().
+
+import type { Database, SqlJsStatic } from 'sql.js';
+import type { Diagnostic } from '../core/model/diagnostic';
+import type { Span } from '../core/model/span';
+import { spanKey } from '../core/trace/normalizeTrees';
+import { all, opt, toSourceRow, type Row, type SourceDb } from './sqlJsRows';
+import { createBatchInserter, type BatchInserter } from './fastInsert';
+import {
+  INSERT_SPAN_SQL,
+  KID_LAYOUT,
+  KID_NUMBER_COLUMNS,
+  KID_TEXT_COLUMNS,
+  RUN_LAYOUT,
+  RUN_NUMBER_COLUMNS,
+  RUN_TEXT_COLUMNS,
+  SPAN_NUMBER_COLUMNS,
+  SPAN_TEXT_COLUMNS,
+  SpanBatchBuilder,
+  batchRows,
+  rootPreview,
+  type SpanRowBatch,
+} from './spanRows';
+import type { AddRowsResult, FinishOptions, FinishResult, PreviewRequest, SourceWriter, SpanContext } from './traceStore';
+
+/** At most this many diagnostics of one code are kept per source; the rest are counted. */
+export const MAX_DIAGNOSTICS_PER_CODE = 1000;
+
+/** Rows of a batch: merge them into `runs` (one row per trace), choosing roots as summarizeRuns does. */
+/** The `runs` columns after (source_id, trace_id), in the order every upsert writes them. */
+const RUN_VALUE_COLUMNS = [
+  'root_span_id',
+  'name',
+  'kind',
+  'start_ns',
+  'end_ns',
+  ...RUN_NUMBER_COLUMNS.filter((c) => c !== 'root_count'),
+  'models',
+  'root_count',
+  'preview',
+  'root_start_ns',
+] as const;
+
+function runsUpsertSql(where: string, replace: boolean, fromDelta = false): string {
+  // The better root: a span without a parent beats one with; then the earlier start; then the
+  // earlier row (an earlier batch wins ties, as the first in file order does in summarizeRuns).
+  const better =
+    '((excluded.root_count > 0 AND (runs.root_count = 0 OR excluded.root_start_ns < runs.root_start_ns)) OR ' +
+    '(excluded.root_count = 0 AND runs.root_count = 0 AND excluded.root_start_ns < runs.root_start_ns))';
+  const pick = (col: string): string => `${col} = CASE WHEN ${better} THEN excluded.${col} ELSE runs.${col} END`;
+  const add = (col: string): string => `${col} = runs.${col} + excluded.${col}`;
+  const set = replace
+    ? RUN_VALUE_COLUMNS.map((c) => `${c} = excluded.${c}`)
+    : [
+        pick('root_span_id'),
+        pick('name'),
+        pick('kind'),
+        pick('preview'),
+        'start_ns = min(runs.start_ns, excluded.start_ns)',
+        'end_ns = max(runs.end_ns, excluded.end_ns)',
+        ...RUN_NUMBER_COLUMNS.filter((c) => c !== 'root_count').map(add),
+        "models = CASE WHEN excluded.models = '[]' THEN runs.models WHEN runs.models = '[]' THEN excluded.models ELSE " +
+          '(SELECT json_group_array(value ORDER BY value) FROM (SELECT value FROM json_each(runs.models) UNION SELECT value FROM json_each(excluded.models))) END',
+        // Last: every expression above reads the old values.
+        pick('root_start_ns'),
+        add('root_count'),
+      ];
+  const columns = `INSERT INTO runs (source_id, trace_id, ${RUN_VALUE_COLUMNS.join(', ')})`;
+  if (fromDelta) {
+    return `${columns}
+SELECT $src, trace_id, ${RUN_VALUE_COLUMNS.map((c) => (c === 'preview' ? "nullif(preview, '')" : c)).join(', ')}
+FROM temp.run_delta WHERE true
+ON CONFLICT (source_id, trace_id) DO UPDATE SET ${set.join(', ')}`;
+  }
+  return `${columns}
+SELECT a.source_id, a.trace_id, r.span_id, r.name, r.kind, a.s, a.e, a.n, a.err, a.llm, a.it, a.ot, a.cost, a.gf, a.neg, a.pos,
+  a.models, a.roots, nullif(r.preview, ''), r.start_ns
+FROM (
+  SELECT source_id, trace_id, min(start_ns) AS s, max(end_ns) AS e, count(*) AS n, sum(status = 'error') AS err,
+    sum(kind = 'llm') AS llm, total(input_tokens) AS it, total(output_tokens) AS ot, total(cost) AS cost,
+    sum(guards_failed) AS gf, sum(negative_feedback) AS neg, sum(positive_feedback) AS pos,
+    json_group_array(DISTINCT model ORDER BY model) FILTER (WHERE model IS NOT NULL) AS models,
+    sum(parent_id IS NULL) AS roots
+  FROM spans WHERE ${where} GROUP BY trace_id
+) a JOIN (
+  SELECT trace_id, span_id, name, kind, preview, start_ns,
+    row_number() OVER (PARTITION BY trace_id ORDER BY parent_id IS NOT NULL, start_ns, id) AS rn
+  FROM spans WHERE ${where}
+) r ON r.trace_id = a.trace_id AND r.rn = 1
+WHERE true
+ON CONFLICT (source_id, trace_id) DO UPDATE SET ${set.join(', ')}`;
+}
+
+const BATCH_RUNS_SQL = runsUpsertSql('source_id = $src AND id > $after', false);
+const SPAN_COLUMNS: string[] = [...SPAN_TEXT_COLUMNS, ...SPAN_NUMBER_COLUMNS];
+const INSERT_DUP_SQL = `INSERT INTO temp.dup_rows (seq, ${SPAN_COLUMNS.join(', ')}) VALUES (?, ${SPAN_COLUMNS.map(() => '?').join(', ')})`;
+/** What a duplicate must share with the first copy to be worth reading back (a re-delivery). */
+const DUP_FIELDS = SPAN_COLUMNS.filter(
+  (c) => !['span_id', 'trace_id', 'child_count', 'byte_start', 'byte_end', 'line', 'preview'].includes(c),
+);
+/** Duplicates read back from the source to tell re-deliveries from conflicts; beyond, index fields decide. */
+export const MAX_DUPLICATE_READBACKS = 2000;
+
+const rangeOf = (r: Row): { byteStart: number; byteEnd: number; line: number } => ({
+  byteStart: Number(r.byte_start ?? 0),
+  byteEnd: Number(r.byte_end ?? 0),
+  line: Number(r.line ?? 1),
+});
+const RUN_COLS_PARAMS = new Array(RUN_LAYOUT.t + RUN_LAYOUT.n).fill('?').join(', ');
+const KID_COLS_PARAMS = new Array(KID_LAYOUT.t + KID_LAYOUT.n).fill('?').join(', ');
+
+/** Merge the producer's run sums (temp.run_delta) into `runs`; same rules as runsUpsertSql. */
+const DELTA_RUNS_SQL = runsUpsertSql('', false, true);
+const TRACE_RUNS_SQL = runsUpsertSql('source_id = $src AND trace_id IN (SELECT trace_id FROM temp.affected)', true);
+
+/** Keeps at most MAX_DIAGNOSTICS_PER_CODE diagnostics per code, counting the rest. */
+class DiagnosticBag {
+  readonly list: Diagnostic[] = [];
+  private readonly counts = new Map<string, number>();
+
+  add(d: Diagnostic): void {
+    const n = (this.counts.get(d.code) ?? 0) + 1;
+    this.counts.set(d.code, n);
+    if (n <= MAX_DIAGNOSTICS_PER_CODE) this.list.push(d);
+  }
+
+  summary(): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const [code, n] of this.counts) {
+      if (n > MAX_DIAGNOSTICS_PER_CODE) {
+        out.push({
+          severity: 'info',
+          code,
+          message: `${n - MAX_DIAGNOSTICS_PER_CODE} more "${code}" diagnostics not listed (${n} in all)`,
+        });
+      }
+    }
+    return out;
+  }
+}
+
+/** Streams one source into its database; see SourceWriter. */
+export class SqlJsSourceWriter implements SourceWriter {
+  readonly sourceId: number;
+  private readonly db: Database;
+  private readonly internalId: number;
+  private inserter: BatchInserter | undefined;
+  private readonly runInserter: BatchInserter;
+  private readonly kidInserter: BatchInserter;
+  private readonly diags = new DiagnosticBag();
+  private spans = 0;
+  private pendingCount = 0;
+  private dupSeq = 0;
+  private lastId = 0;
+  private done = false;
+
+  constructor(
+    SQL: SqlJsStatic,
+    private readonly src: SourceDb,
+    private readonly dropSource: () => void,
+  ) {
+    this.sourceId = src.id;
+    this.db = src.db;
+    this.internalId = src.internalId;
+    this.inserter = createBatchInserter(SQL, this.db, INSERT_SPAN_SQL);
+    this.db.exec(`
+      -- Children whose parent has not arrived yet, counted per (trace, parent).
+      CREATE TEMP TABLE IF NOT EXISTS pending (trace_id TEXT NOT NULL, parent_id TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (trace_id, parent_id)) WITHOUT ROWID;
+      -- A batch's run sums and child counts, as the producer computed them.
+      CREATE TEMP TABLE IF NOT EXISTS run_delta (${[...RUN_TEXT_COLUMNS, ...RUN_NUMBER_COLUMNS].join(', ')});
+      CREATE TEMP TABLE IF NOT EXISTS kid_delta (${[...KID_TEXT_COLUMNS, ...KID_NUMBER_COLUMNS].join(', ')});
+      -- Rows refused as duplicate ids, settled by finish().
+      CREATE TEMP TABLE IF NOT EXISTS dup_rows (seq INTEGER, ${[...SPAN_TEXT_COLUMNS, ...SPAN_NUMBER_COLUMNS].join(', ')});
+    `);
+    this.runInserter = createBatchInserter(SQL, this.db, `INSERT INTO temp.run_delta VALUES (${RUN_COLS_PARAMS})`, { layout: RUN_LAYOUT });
+    this.kidInserter = createBatchInserter(SQL, this.db, `INSERT INTO temp.kid_delta VALUES (${KID_COLS_PARAMS})`, { layout: KID_LAYOUT });
+  }
+
+  /** Whether the fast insert path is in use. */
+  get fastInserts(): boolean {
+    return this.inserter?.fast ?? false;
+  }
+
+  /** The store dropped the source (removeSource while loading). */
+  detach(): void {
+    this.done = true;
+    this.inserter = undefined;
+    this.src.writer = undefined;
+  }
+
+  private check(): BatchInserter {
+    if (this.done || !this.inserter) throw new Error('The source writer is finished');
+    return this.inserter;
+  }
+
+  addSpans(spans: Span[]): AddRowsResult {
+    const b = new SpanBatchBuilder();
+    for (const s of spans) {
+      const detachSelf = s.parentId !== undefined && s.parentId === s.spanId;
+      b.add(s, s.parentId === undefined || detachSelf ? rootPreview(s) : undefined, 0, detachSelf);
+    }
+    return this.addRows(b.take());
+  }
+
+  addRows(batch: SpanRowBatch): AddRowsResult {
+    const inserter = this.check();
+    const db = this.db;
+    const src = this.internalId;
+    // Rows get ids after the last one: this database has no other writer and no deletes.
+    const before = this.lastId;
+    const ignored: number[] = [];
+    const diagnostics: Diagnostic[] = [];
+    db.exec('BEGIN');
+    try {
+      const inserted = inserter.insert(src, batch, ignored);
+      if (ignored.length) this.keepDuplicates(batch, ignored);
+      if (inserted > 0) {
+        if (batch.runs && batch.kids) this.mergeDeltas(batch.runs, batch.kids, before);
+        else this.mergeFromRows(before);
+        this.spans += inserted;
+        this.lastId += inserted;
+        db.run('UPDATE sources SET span_count = ? WHERE id = ?', [this.spans, src]);
+      }
+      db.exec('COMMIT');
+      return { inserted, diagnostics };
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** Child counts and run sums from the producer's per-batch sums (the common case). */
+  private mergeDeltas(runs: NonNullable<SpanRowBatch['runs']>, kids: NonNullable<SpanRowBatch['kids']>, before: number): void {
+    const db = this.db;
+    const src = this.internalId;
+    this.kidInserter.insert(undefined, kids);
+    // New children of parents already here (in this batch too).
+    db.run(
+      `UPDATE spans SET child_count = child_count + k.n FROM temp.kid_delta AS k
+       WHERE spans.source_id = $src AND spans.trace_id = k.trace_id AND spans.span_id = k.parent_id`,
+      { $src: src },
+    );
+    this.resolvePending(before);
+    // New children whose parent is not here (yet).
+    db.run(
+      `INSERT INTO temp.pending (trace_id, parent_id, n)
+       SELECT trace_id, parent_id, n FROM temp.kid_delta k
+       WHERE NOT EXISTS (SELECT 1 FROM spans p WHERE p.source_id = $src AND p.trace_id = k.trace_id AND p.span_id = k.parent_id)
+       ON CONFLICT (trace_id, parent_id) DO UPDATE SET n = n + excluded.n`,
+      { $src: src },
+    );
+    this.pendingCount = Number(db.exec('SELECT count(*) FROM temp.pending')[0].values[0][0]);
+    this.runInserter.insert(undefined, runs);
+    db.run(DELTA_RUNS_SQL, { $src: src });
+    db.exec('DELETE FROM temp.kid_delta; DELETE FROM temp.run_delta;');
+  }
+
+  /** The same from the span rows themselves (a batch with duplicates, whose sums are off). */
+  private mergeFromRows(before: number): void {
+    const db = this.db;
+    const p = { $src: this.internalId, $after: before };
+    db.run(
+      `UPDATE spans SET child_count = child_count + k.n
+       FROM (SELECT trace_id, parent_id, count(*) AS n FROM spans WHERE id > $after AND parent_id IS NOT NULL GROUP BY trace_id, parent_id) AS k
+       WHERE spans.source_id = $src AND spans.trace_id = k.trace_id AND spans.span_id = k.parent_id`,
+      p,
+    );
+    this.resolvePending(before);
+    db.run(
+      `INSERT INTO temp.pending (trace_id, parent_id, n)
+       SELECT trace_id, parent_id, count(*) FROM spans c WHERE id > $after AND parent_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.source_id = $src AND p.trace_id = c.trace_id AND p.span_id = c.parent_id)
+       GROUP BY trace_id, parent_id
+       ON CONFLICT (trace_id, parent_id) DO UPDATE SET n = n + excluded.n`,
+      p,
+    );
+    this.pendingCount = Number(db.exec('SELECT count(*) FROM temp.pending')[0].values[0][0]);
+    db.run(BATCH_RUNS_SQL, p);
+  }
+
+  /** New spans (rows after `before`) that are the parents of children that came earlier. */
+  private resolvePending(before: number): void {
+    if (this.pendingCount === 0) return;
+    const db = this.db;
+    db.run(
+      `UPDATE spans SET child_count = child_count + (SELECT n FROM temp.pending p WHERE p.trace_id = spans.trace_id AND p.parent_id = spans.span_id)
+       WHERE id > $after AND EXISTS (SELECT 1 FROM temp.pending p WHERE p.trace_id = spans.trace_id AND p.parent_id = spans.span_id)`,
+      { $after: before },
+    );
+    db.run('DELETE FROM temp.pending WHERE (trace_id, parent_id) IN (SELECT trace_id, span_id FROM spans WHERE id > $after)', {
+      $after: before,
+    });
+  }
+
+  /** Rows refused as duplicate ids: kept aside, told apart from re-deliveries by `finish`. */
+  private keepDuplicates(batch: SpanRowBatch, ignored: number[]): void {
+    const want = new Set(ignored);
+    const db = this.db;
+    let i = 0;
+    for (const row of batchRows(batch)) {
+      if (want.has(i)) db.run(INSERT_DUP_SQL, [this.dupSeq++, ...row]);
+      i++;
+    }
+  }
+
+  /**
+   * Duplicate span ids, as normalizeTrees settles them: a copy identical to the first (OTLP
+   * re-delivery) is dropped silently; a different one is kept as `<id>~<n>` with a warning.
+   */
+  private async settleDuplicates(compare: FinishOptions['compareDuplicates']): Promise<void> {
+    const db = this.db;
+    const src = this.internalId;
+    const dups = all(db, 'SELECT * FROM temp.dup_rows ORDER BY seq');
+    if (!dups.length) return;
+    const firsts = dups.map(
+      (d) => all(db, 'SELECT * FROM spans WHERE source_id = ? AND trace_id = ? AND span_id = ?', [src, d.trace_id, d.span_id])[0],
+    );
+    // Same index fields: maybe a re-delivery; only the source can tell (up to a bound).
+    const sameFields = dups.map((d, k) => firsts[k] !== undefined && DUP_FIELDS.every((c) => d[c] === firsts[k][c]));
+    const ask = dups.flatMap((d, k) => (sameFields[k] && k < MAX_DUPLICATE_READBACKS ? [k] : []));
+    const identical = new Array<boolean>(dups.length).fill(false);
+    dups.forEach((_, k) => (identical[k] = sameFields[k] && k >= MAX_DUPLICATE_READBACKS));
+    if (ask.length && compare) {
+      const answers = await compare(
+        ask.map((k) => ({
+          traceId: String(dups[k].trace_id),
+          spanId: String(dups[k].span_id),
+          first: rangeOf(firsts[k]),
+          copy: rangeOf(dups[k]),
+        })),
+      );
+      ask.forEach((k, j) => (identical[k] = answers[j] === true));
+    } else ask.forEach((k) => (identical[k] = true));
+    if (dups.length > MAX_DUPLICATE_READBACKS) {
+      this.diags.add({
+        severity: 'info',
+        code: 'span.duplicate',
+        message: `${dups.length - MAX_DUPLICATE_READBACKS} more duplicate span ids with the same index fields were taken as re-deliveries without reading them back`,
+      });
+    }
+    db.exec('BEGIN');
+    try {
+      dups.forEach((d, k) => {
+        if (identical[k]) return;
+        let copy = 2;
+        while (
+          all(db, 'SELECT 1 AS x FROM spans WHERE source_id = ? AND trace_id = ? AND span_id = ?', [
+            src,
+            d.trace_id,
+            `${String(d.span_id)}~${copy}`,
+          ]).length
+        )
+          copy++;
+        const id = `${String(d.span_id)}~${copy}`;
+        this.diags.add({
+          severity: 'warning',
+          code: 'span.duplicate',
+          message: `Span id ${String(d.span_id)} appears again in trace ${String(d.trace_id)} with different content; kept as ${id}`,
+          line: opt<number>(d.line),
+          offset: opt<number>(d.byte_start),
+        });
+        const values = SPAN_COLUMNS.map((c) => (c === 'span_id' ? id : c === 'child_count' ? 0 : (d[c] ?? null)));
+        db.run(`INSERT INTO spans (source_id, ${SPAN_COLUMNS.join(', ')}) VALUES (?, ${SPAN_COLUMNS.map(() => '?').join(', ')})`, [
+          src,
+          ...values,
+        ]);
+        this.spans++;
+        this.lastId++;
+        if (d.parent_id !== null) {
+          if (
+            !all(db, 'SELECT 1 AS x FROM spans WHERE source_id = ? AND trace_id = ? AND span_id = ?', [src, d.trace_id, d.parent_id]).length
+          ) {
+            db.run('INSERT INTO temp.pending VALUES ($t, $p, 1) ON CONFLICT (trace_id, parent_id) DO UPDATE SET n = n + 1', {
+              $t: d.trace_id,
+              $p: d.parent_id,
+            });
+          }
+        }
+      });
+      // The producer's sums counted the refused copies (and children it gave them): count again.
+      for (const traceId of new Set(dups.map((d) => String(d.trace_id)))) {
+        db.run('INSERT OR IGNORE INTO temp.affected VALUES (?)', [traceId]);
+        recountChildren(db, src, traceId);
+      }
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  addContext(ctx: SpanContext): void {
+    this.check();
+    this.db.run('INSERT INTO contexts (source_id, byte_start, byte_end, resource, scope) VALUES (?,?,?,?,?)', [
+      this.internalId,
+      ctx.byteStart,
+      ctx.byteEnd,
+      ctx.resource ?? null,
+      ctx.scope ?? null,
+    ]);
+  }
+
+  setIndexedBytes(bytes: number): void {
+    if (this.done) return;
+    this.db.run('UPDATE sources SET indexed_bytes = ? WHERE id = ?', [bytes, this.internalId]);
+  }
+
+  async finish(opts: FinishOptions = {}): Promise<FinishResult> {
+    this.check();
+    const db = this.db;
+    const src = this.internalId;
+    try {
+      db.exec('DROP TABLE IF EXISTS temp.affected; CREATE TEMP TABLE affected (trace_id TEXT PRIMARY KEY) WITHOUT ROWID');
+      await this.settleDuplicates(opts.compareDuplicates);
+    } catch (err) {
+      this.cleanUp();
+      throw err;
+    }
+    db.exec('BEGIN');
+    try {
+      this.detachMissingParents();
+      this.breakCycles();
+      const hasAffected = Number(db.exec('SELECT count(*) FROM temp.affected')[0].values[0][0]) > 0;
+      if (hasAffected) db.run(TRACE_RUNS_SQL, { $src: src });
+      db.run(
+        `UPDATE sources SET span_count = ?, trace_count = (SELECT count(*) FROM runs WHERE source_id = ?), state = ?,
+         indexed_bytes = coalesce(?, indexed_bytes), format = coalesce(?, format) WHERE id = ?`,
+        [this.spans, src, opts.partial ? 'partial' : 'complete', opts.indexedBytes ?? null, opts.format ?? null, src],
+      );
+      db.exec('COMMIT');
+      if (hasAffected && opts.resolvePreviews) await this.fillPreviews(opts.resolvePreviews);
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    } finally {
+      this.cleanUp();
+    }
+    return {
+      source: toSourceRow(this.sourceId, all(db, 'SELECT * FROM sources WHERE id = ?', [src])[0]),
+      diagnostics: [...this.diags.list, ...this.diags.summary()],
+    };
+  }
+
+  private cleanUp(): void {
+    this.db.exec(
+      'DROP TABLE IF EXISTS temp.affected; DROP TABLE IF EXISTS temp.pending; DROP TABLE IF EXISTS temp.run_delta; ' +
+        'DROP TABLE IF EXISTS temp.kid_delta; DROP TABLE IF EXISTS temp.dup_rows',
+    );
+    this.inserter?.free();
+    this.runInserter.free();
+    this.kidInserter.free();
+    this.detach();
+  }
+
+  /** Parents that never arrived: their children become roots of their run (as normalizeTrees does). */
+  private detachMissingParents(): void {
+    const db = this.db;
+    const missing = Number(db.exec('SELECT coalesce(sum(n), 0) FROM temp.pending')[0].values[0][0]);
+    if (missing === 0) return;
+    const first = all(
+      db,
+      `SELECT s.span_id, s.line, s.byte_start FROM spans s JOIN temp.pending p ON s.trace_id = p.trace_id AND s.parent_id = p.parent_id
+       WHERE s.source_id = ? ORDER BY s.id LIMIT 1`,
+      [this.internalId],
+    )[0];
+    db.run(
+      `UPDATE spans SET parent_id = NULL FROM temp.pending p
+       WHERE spans.source_id = $src AND spans.trace_id = p.trace_id AND spans.parent_id = p.parent_id`,
+      { $src: this.internalId },
+    );
+    const detached = db.getRowsModified();
+    db.exec('INSERT OR IGNORE INTO temp.affected SELECT DISTINCT trace_id FROM temp.pending; DELETE FROM temp.pending');
+    this.diags.add({
+      severity: 'info',
+      code: 'span.missingParent',
+      message: `${detached} span(s) refer to a parent that is not in this source (first: ${String(first?.span_id)}); they are shown at the top of their run`,
+      line: opt<number>(first?.line),
+      offset: opt<number>(first?.byte_start),
+    });
+  }
+
+  /**
+   * Parent cycles. Every span of a cycle has a parent and a child, so only those spans are read;
+   * the traces where a cycle is found are then replayed span by span in file order, exactly as
+   * normalizeTrees breaks them.
+   */
+  private breakCycles(): void {
+    const db = this.db;
+    const src = this.internalId;
+    const rows = db.exec(
+      'SELECT trace_id, span_id, parent_id FROM spans WHERE source_id = ? AND parent_id IS NOT NULL AND child_count > 0',
+      [src],
+    )[0]?.values;
+    if (!rows?.length) return;
+    const parentOf = new Map<string, string>();
+    for (const [t, s, p] of rows) parentOf.set(spanKey(String(t), String(s)), spanKey(String(t), String(p)));
+    const state = new Map<string, number>();
+    const cyclic = new Set<string>();
+    for (const [t, s] of rows) {
+      const path: string[] = [];
+      let cur: string | undefined = spanKey(String(t), String(s));
+      while (cur !== undefined && parentOf.has(cur) && !state.has(cur)) {
+        state.set(cur, 1);
+        path.push(cur);
+        cur = parentOf.get(cur);
+      }
+      if (cur !== undefined && state.get(cur) === 1) cyclic.add(String(t));
+      for (const p of path) state.set(p, 2);
+    }
+    for (const traceId of cyclic) this.replayTrace(traceId);
+  }
+
+  private replayTrace(traceId: string): void {
+    const db = this.db;
+    const src = this.internalId;
+    const rows = all(db, 'SELECT id, span_id, parent_id, line, byte_start FROM spans WHERE source_id = ? AND trace_id = ? ORDER BY id', [
+      src,
+      traceId,
+    ]);
+    const byId = new Map<string, Row>();
+    for (const r of rows) byId.set(String(r.span_id), r);
+    const parent = (r: Row): Row | undefined => (r.parent_id === null ? undefined : byId.get(String(r.parent_id)));
+    const state = new Map<Row, number>();
+    const detached: Row[] = [];
+    for (const start of rows) {
+      const path: Row[] = [];
+      let cur: Row | undefined = start;
+      while (cur && !state.has(cur)) {
+        state.set(cur, 1);
+        path.push(cur);
+        cur = parent(cur);
+      }
+      if (cur && state.get(cur) === 1) {
+        this.diags.add({
+          severity: 'warning',
+          code: 'span.parentCycle',
+          message: `Span ${String(cur.span_id)} is part of a parent cycle; it is shown at the top of its run`,
+          line: opt<number>(cur.line),
+          offset: opt<number>(cur.byte_start),
+        });
+        cur.parent_id = null;
+        detached.push(cur);
+      }
+      for (const p of path) state.set(p, 2);
+    }
+    for (const r of detached) db.run('UPDATE spans SET parent_id = NULL WHERE id = ?', [r.id]);
+    recountChildren(db, src, traceId);
+    db.run('INSERT OR IGNORE INTO temp.affected VALUES (?)', [traceId]);
+  }
+
+  /** Runs whose root changed in the post-pass and has no preview yet: read it back from the source. */
+  private async fillPreviews(resolve: NonNullable<FinishOptions['resolvePreviews']>): Promise<void> {
+    const db = this.db;
+    const rows = all(
+      db,
+      `SELECT r.trace_id, r.root_span_id, s.byte_start, s.byte_end, s.line FROM runs r
+       JOIN spans s ON s.source_id = r.source_id AND s.trace_id = r.trace_id AND s.span_id = r.root_span_id
+       WHERE r.source_id = ? AND r.preview IS NULL AND s.preview IS NULL AND s.byte_start IS NOT NULL`,
+      [this.internalId],
+    );
+    if (!rows.length) return;
+    const requests: PreviewRequest[] = rows.map((r) => ({
+      traceId: String(r.trace_id),
+      spanId: String(r.root_span_id),
+      byteStart: Number(r.byte_start),
+      byteEnd: Number(r.byte_end),
+      line: Number(r.line ?? 1),
+    }));
+    const previews = await resolve(requests);
+    db.exec('BEGIN');
+    try {
+      requests.forEach((q, i) => {
+        db.run('UPDATE spans SET preview = ? WHERE source_id = ? AND trace_id = ? AND span_id = ?', [
+          previews[i] ?? '',
+          this.internalId,
+          q.traceId,
+          q.spanId,
+        ]);
+        if (previews[i])
+          db.run('UPDATE runs SET preview = ? WHERE source_id = ? AND trace_id = ?', [previews[i] ?? null, this.internalId, q.traceId]);
+      });
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.cleanUp();
+    this.detach();
+    this.dropSource();
+  }
+}
+
+/** Child counts of one trace, counted from scratch (after a post-pass changed its tree). */
+function recountChildren(db: Database, src: number, traceId: string): void {
+  db.run(
+    `UPDATE spans SET child_count = (SELECT count(*) FROM spans c WHERE c.source_id = spans.source_id AND c.trace_id = spans.trace_id AND c.parent_id = spans.span_id)
+     WHERE source_id = ? AND trace_id = ?`,
+    [src, traceId],
+  );
+}
