@@ -239,6 +239,11 @@ describe('OTLP protobuf', () => {
     const tool = spans.find((s) => s.kind === 'tool')!;
     assert.equal(tool.status, 'error');
     assert.equal(tool.exception?.type, 'TimeoutError');
+    // Links are kept (both paths; the first test checks they agree), not dropped or only counted.
+    assert.equal(tool.links?.length, 1);
+    assert.equal(tool.links[0].spanId, llm.spanId);
+    assert.equal(tool.links[0].traceId, llm.traceId);
+    assert.equal(tool.links[0].attributes['link.kind'], 'follows');
     assert.deepEqual(tool.scope, { name: 'bare', version: undefined });
     const guard = spans.find((s) => s.kind === 'guard')!;
     assert.deepEqual(guard.guards, [{ name: 'cites_policy', passed: false, action: 'fallback', reason: undefined }]);

@@ -3,7 +3,7 @@
 // `instrumentationLibrarySpans`, snake_case), one per document or one per JSON Lines record.
 
 import type { Diagnostic } from '../model/diagnostic';
-import type { Attributes, Span, SpanEvent, StatusCode } from '../model/span';
+import type { Attributes, Span, SpanEvent, SpanLink, StatusCode } from '../model/span';
 import { decodeKeyValues, newAttributes } from './anyValue';
 import type { SourceRecord } from './importResult';
 import { isZeroId, normalizeOtlpId } from './ids';
@@ -144,7 +144,21 @@ function readSpan(
     events: asArr(o.events).map(readEvent),
     range: { byteStart: rec.byteStart, byteEnd: rec.byteEnd, line: rec.line },
   };
+  const links = readLinks(o.links);
+  if (links) span.links = links;
   return mapSemantics(span);
+}
+
+/** Links with a usable target; undefined when there are none (most spans). */
+function readLinks(raw: unknown): SpanLink[] | undefined {
+  const links: SpanLink[] = [];
+  for (const item of asArr(raw)) {
+    const l = asObj(item) ?? {};
+    const traceId = normalizeOtlpId(l.traceId ?? l.trace_id, 16);
+    const spanId = normalizeOtlpId(l.spanId ?? l.span_id, 8);
+    if (traceId && spanId) links.push({ traceId, spanId, attributes: decodeKeyValues(l.attributes) });
+  }
+  return links.length ? links : undefined;
 }
 
 function readEvent(raw: unknown): SpanEvent {

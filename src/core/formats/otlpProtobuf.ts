@@ -8,7 +8,7 @@
 // skipped and its siblings kept; a truncated file keeps every span that ended before the cut.
 
 import type { Diagnostic } from '../model/diagnostic';
-import type { AttrValue, Attributes, Span, SpanEvent, StatusCode } from '../model/span';
+import type { AttrValue, Attributes, Span, SpanEvent, SpanLink, StatusCode } from '../model/span';
 import { newAttributes } from './anyValue';
 import type { ImportResult } from './importResult';
 import { isZeroId } from './ids';
@@ -20,17 +20,9 @@ const MAX_DEPTH = 32; // as anyValue.ts, so both encodings cut deep values at th
 const OTEL_KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 const STATUS: StatusCode[] = ['unset', 'ok', 'error'];
 
-/** A span link as OTLP carries it. The normalised span has no links yet; they are counted. */
-interface ProtoLink {
-  traceId: string;
-  spanId: string;
-  attributes: Attributes;
-}
-
 interface Context {
   spans: Span[];
   diagnostics: Diagnostic[];
-  links: number;
   /** A truncation was already reported (one diagnostic for a cut, not one per enclosing message). */
   truncated: boolean;
   /** Byte range of the resource_spans entry being read (a self-contained export request). */
@@ -38,7 +30,7 @@ interface Context {
 }
 
 export function importOtlpProtobuf(bytes: Uint8Array): ImportResult {
-  const ctx: Context = { spans: [], diagnostics: [], links: 0, truncated: false, entry: { byteStart: 0, byteEnd: 0 } };
+  const ctx: Context = { spans: [], diagnostics: [], truncated: false, entry: { byteStart: 0, byteEnd: 0 } };
   const { diagnostics } = ctx;
   if (bytes.length === 0) {
     diagnostics.push({ severity: 'warning', code: 'source.empty', message: 'The file is empty', line: 1, offset: 0 });
@@ -60,13 +52,6 @@ export function importOtlpProtobuf(bytes: Uint8Array): ImportResult {
         offset: 0,
       });
     }
-  }
-  if (ctx.links > 0) {
-    diagnostics.push({
-      severity: 'info',
-      code: 'span.linksDropped',
-      message: `${ctx.links} span link(s) are not shown: TraceLens does not keep span links yet`,
-    });
   }
   const normalized = normalizeTrees(ctx.spans);
   diagnostics.push(...normalized.diagnostics);
@@ -359,7 +344,7 @@ function readSpan(r: ProtoReader, resource: Attributes, scope: Span['scope'], ct
   let endNs: bigint | undefined;
   const attributes = newAttributes();
   const events: SpanEvent[] = [];
-  const links: ProtoLink[] = [];
+  const links: SpanLink[] = [];
   let status: StatusCode = 'unset';
   let statusMessage: string | undefined;
   while (!r.done) {
@@ -403,7 +388,10 @@ function readSpan(r: ProtoReader, resource: Attributes, scope: Span['scope'], ct
         break;
       case 13:
         r.expect(field, wire, WIRE_LEN);
-        links.push(readLink(r.message()));
+        {
+          const link = readLink(r.message());
+          if (link.traceId && link.spanId) links.push(link);
+        }
         break;
       case 15: {
         r.expect(field, wire, WIRE_LEN);
@@ -416,7 +404,6 @@ function readSpan(r: ProtoReader, resource: Attributes, scope: Span['scope'], ct
         r.skip(wire);
     }
   }
-  ctx.links += links.length;
   const where = { offset: spanAt };
   if (!traceId || !spanId) {
     ctx.diagnostics.push({ severity: 'error', code: 'span.noId', message: `Span "${name}" has no trace or span id; skipped`, ...where });
@@ -454,6 +441,7 @@ function readSpan(r: ProtoReader, resource: Attributes, scope: Span['scope'], ct
     events,
     range: { byteStart: ctx.entry.byteStart, byteEnd: ctx.entry.byteEnd, line: 1 },
   };
+  if (links.length) span.links = links;
   return mapSemantics(span);
 }
 
@@ -479,8 +467,8 @@ function readEvent(r: ProtoReader): SpanEvent {
 }
 
 // Link { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; repeated KeyValue attributes = 4; … }
-function readLink(r: ProtoReader): ProtoLink {
-  const link: ProtoLink = { traceId: '', spanId: '', attributes: newAttributes() };
+function readLink(r: ProtoReader): SpanLink {
+  const link: SpanLink = { traceId: '', spanId: '', attributes: newAttributes() };
   while (!r.done) {
     const { field, wire } = r.tag();
     if (field === 1) {

@@ -134,6 +134,9 @@ function spanJson(span: Span, d: Draft): Json {
       return ev;
     });
   }
+  if (span.links?.length) {
+    o.links = span.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: keyValues(l.attributes) }));
+  }
   const status: Json = {};
   if (span.status !== 'unset') status.code = STATUS_CODE[span.status];
   if (span.statusMessage !== undefined) status.message = span.statusMessage;
@@ -186,6 +189,7 @@ function project(s: Span): Record<string, string> {
     guards: s.guards,
     feedback: s.feedback,
     exception: s.exception,
+    links: s.links,
     input: s.input,
     output: s.output,
   };

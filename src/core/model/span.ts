@@ -115,6 +115,13 @@ export interface ExceptionInfo {
   stacktrace?: string;
 }
 
+/** A link to another span (OTLP `links`): a causal relation that is not a parent (batch → items, retries). */
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  attributes: Attributes;
+}
+
 /** Where a span came from: the byte range of the record that carried it. */
 export interface SourceRange {
   byteStart: number;
@@ -159,5 +166,6 @@ export interface Span {
   resource?: Attributes;
   scope?: { name?: string; version?: string };
   events: SpanEvent[];
+  links?: SpanLink[];
   range?: SourceRange;
 }

@@ -160,6 +160,14 @@ export function formatSpanDetail(s: Span, sourceLabel?: string): string {
       );
     out.push('');
   }
+  if (s.links?.length) {
+    out.push(`## Links (${s.links.length})`, '');
+    for (const l of s.links)
+      out.push(
+        `- trace ${cell(l.traceId)} span ${cell(l.spanId)} ${Object.keys(l.attributes).length ? cell(JSON.stringify(l.attributes).slice(0, 300)) : ''}`,
+      );
+    out.push('');
+  }
   out.push('## Attributes', '', fence(attributePreview(s.attributes), 'json'), '');
   if (s.resource && Object.keys(s.resource).length) out.push('## Resource', '', fence(JSON.stringify(s.resource, null, 2), 'json'), '');
   // Keys and tokens that leaked into prompts, arguments or attributes are masked for display.
