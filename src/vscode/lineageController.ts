@@ -17,6 +17,9 @@ import { resolveTracedFile } from './navigation';
 import type { SourceManager } from './sourceManager';
 import type { SpanRef } from './spanDocument';
 
+/** A run bigger than this is cut (the graph says so): lineage is read span by span. */
+const MAX_LINEAGE_SPANS = 5000;
+
 export class LineageController implements vscode.Disposable {
   private panel: LineagePanel | undefined;
   private closure: LineageGraph = { nodes: [], edges: [] };
@@ -74,16 +77,13 @@ export class LineageController implements vscode.Disposable {
   }
 
   private async inputFor(ref: SpanRef): Promise<LineagePanelInput | undefined> {
-    // Every loaded file joins: traces and OpenLineage events. Re-reading whole files is the
-    // first wiring; large sources will read through the store instead.
-    const spans: Span[] = [];
+    // The run's own spans, read through the store (one span at a time from the source by byte
+    // range, so a huge source is never re-read whole), joined with every loaded OpenLineage log.
+    const { spans, cut } = await this.traceSpans(ref.sourceId, ref.traceId);
     const runs: LineageRun[] = [];
     for (const s of await this.sources.loaded()) {
-      if (s.memory) spans.push(...s.memory.values());
-      if (s.uri.scheme !== 'file') continue;
-      const r = await importFile(s.uri.fsPath);
-      spans.push(...r.spans);
-      runs.push(...r.lineageRuns);
+      if (s.format !== 'openlineage' || s.uri.scheme !== 'file') continue;
+      runs.push(...(await importFile(s.uri.fsPath)).lineageRuns);
     }
     const { rules, errors } = compileMappingRules(
       vscode.workspace.getConfiguration('tracelens.lineage').get<unknown>('datasetMappings', []),
@@ -104,8 +104,27 @@ export class LineageController implements vscode.Disposable {
       graph: collapseSiblings(closure),
       rootId: root,
       problemNodeIds: pathsToProblems(closure, root).nodes,
-      truncated: closure.truncated,
+      truncated: closure.truncated || cut,
     };
+  }
+
+  /** Every span of a trace, walking the store's tree breadth first. */
+  private async traceSpans(sourceId: number, traceId: string): Promise<{ spans: Span[]; cut: boolean }> {
+    const store = await this.sources.getStore();
+    const spans: Span[] = [];
+    let parents: (string | undefined)[] = [undefined];
+    while (parents.length && spans.length < MAX_LINEAGE_SPANS) {
+      const next: string[] = [];
+      for (const parent of parents) {
+        for (const row of await store.childSpans(sourceId, traceId, parent)) {
+          const { span } = await this.sources.readSpan(sourceId, traceId, row.spanId);
+          if (span) spans.push(span);
+          if (row.childCount > 0) next.push(row.spanId);
+        }
+      }
+      parents = next;
+    }
+    return { spans, cut: parents.length > 0 };
   }
 
   dispose(): void {
