@@ -22,6 +22,9 @@ const KIND_ICON: Record<SpanKind, string> = {
   span: 'circle-outline',
 };
 
+/** `1 run`, `7 runs`. */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 const red = new vscode.ThemeColor('errorForeground');
 const yellow = new vscode.ThemeColor('editorWarning.foreground');
 
@@ -34,8 +37,9 @@ export function sourceItem(src: LoadedSource): vscode.TreeItem {
   item.contextValue = 'source';
   item.iconPath = new vscode.ThemeIcon('file');
   const errors = src.diagnostics.filter((d) => d.severity === 'error').length;
-  item.description = `${src.summary.traces} runs · ${src.summary.spans} spans${errors ? ` · ${errors} problems` : ''}`;
-  item.tooltip = `${src.uri.fsPath}\nFormat: ${src.format}\n${src.summary.traces} runs, ${src.summary.spans} spans, ${src.summary.errorSpans} errors\n${src.diagnostics.length} diagnostics`;
+  const { traces, spans, errorSpans } = src.summary;
+  item.description = `${count(traces, 'run')} · ${count(spans, 'span')}${errors ? ` · ${count(errors, 'problem')}` : ''}`;
+  item.tooltip = `${src.uri.fsPath}\nFormat: ${src.format}\n${count(traces, 'run')}, ${count(spans, 'span')}, ${count(errorSpans, 'error')}\n${count(src.diagnostics.length, 'diagnostic')}`;
   item.resourceUri = src.uri;
   return item;
 }

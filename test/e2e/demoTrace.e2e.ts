@@ -2,38 +2,10 @@
 // thumbs-down in the TraceLens tree, expand it down to its steps, open the retriever's detail.
 
 import * as assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
 import { e2eTest } from './harness';
+import { expand, nextRow, treeRow, widenSideBar } from './workbench';
 
 const BAD_RUN = /My jacket from order A-4120/;
-
-function treeRow(page: Page, text: RegExp | string): Locator {
-  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
-}
-
-/** Expand with the twistie: clicking a span's label opens its detail instead. */
-async function expand(page: Page, row: Locator): Promise<void> {
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
-  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
-}
-
-/** The row just below `row` in the tree (its first child once expanded). */
-async function nextRow(page: Page, row: Locator): Promise<Locator> {
-  const index = Number(await row.getAttribute('data-index'));
-  return page.locator(`.part.sidebar .monaco-list-row[data-index="${index + 1}"]`);
-}
-
-/** Give the side bar room so tree descriptions (latency, model, tokens, signals) show. */
-async function widenSideBar(page: Page): Promise<void> {
-  const sidebar = await page.locator('.part.sidebar').boundingBox();
-  if (!sidebar) return;
-  const x = sidebar.x + sidebar.width;
-  const y = sidebar.y + sidebar.height / 2;
-  await page.mouse.move(x - 1, y);
-  await page.mouse.down();
-  await page.mouse.move(x + 380, y, { steps: 8 });
-  await page.mouse.up();
-}
 
 e2eTest('open the demo trace, expand the bad run, read its retriever step', async (ctx) => {
   const { page } = ctx;

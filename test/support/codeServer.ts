@@ -60,6 +60,8 @@ const defaultSettings: Record<string, unknown> = {
   'extensions.autoUpdate': false,
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
+  // code-server offers to forward the receiver's port in a toast that covers screenshots.
+  'remote.autoForwardPorts': false,
 };
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
