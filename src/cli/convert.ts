@@ -3,13 +3,13 @@
 // Writes to stdout, or to --out through a temporary file renamed into place; never to the input.
 
 import { once } from 'node:events';
-import { realpathSync } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Diagnostic } from '../core/model/diagnostic';
 import { toOtlpJsonLines } from '../core/formats/toOtlpJson';
 import { importFile } from '../ingest/importFile';
+import { MissingFolderError, writeLinesAtomically } from '../ingest/writeLinesAtomically';
 
 export const CONVERT_TARGETS = ['otlp-json'] as const;
 export type ConvertTarget = (typeof CONVERT_TARGETS)[number];
@@ -76,29 +76,10 @@ async function writeLines(out: Writable, lines: string[]): Promise<void> {
 }
 
 async function writeFileAtomically(target: string, lines: string[]): Promise<void> {
-  let dir = path.dirname(path.resolve(target));
   try {
-    dir = realpathSync(dir);
-  } catch {
-    throw new ConvertError(`the output folder ${path.dirname(target)} does not exist`);
-  }
-  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.tmp`);
-  const fh = await open(tmp, 'w');
-  try {
-    let buf = '';
-    for (const line of lines) {
-      buf += line + '\n';
-      if (buf.length > 1 << 20) {
-        await fh.write(buf);
-        buf = '';
-      }
-    }
-    await fh.write(buf);
-    await fh.close();
-    await rename(tmp, target);
+    await writeLinesAtomically(target, lines);
   } catch (err) {
-    await fh.close().catch(() => undefined);
-    await rm(tmp, { force: true });
+    if (err instanceof MissingFolderError) throw new ConvertError(err.message);
     throw err;
   }
 }

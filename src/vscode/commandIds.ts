@@ -11,6 +11,7 @@ export const Commands = {
   startReceiver: 'tracelens.startReceiver',
   stopReceiver: 'tracelens.stopReceiver',
   receiverMenu: 'tracelens.receiverMenu',
+  saveReceivedSpans: 'tracelens.saveReceivedSpans',
   goToCode: 'tracelens.goToCode',
   showLineage: 'tracelens.showLineage',
   goToTemplate: 'tracelens.goToTemplate',

@@ -130,6 +130,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     }),
     reg(Commands.startReceiver, () => d.receiver.start()),
     reg(Commands.stopReceiver, () => d.receiver.stop()),
+    reg(Commands.saveReceivedSpans, () => d.receiver.saveAs()),
     reg(Commands.receiverMenu, async () => {
       const endpoint = d.receiver.endpoint;
       if (!endpoint) return d.receiver.start();
@@ -137,12 +138,14 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         [
           { label: '$(copy) Copy Endpoint', id: 'copy', description: `${endpoint}/v1/traces` },
           { label: '$(list-tree) Show Live Runs', id: 'show' },
+          { label: '$(save) Save Received Spans…', id: 'save' },
           { label: '$(debug-stop) Stop Receiver', id: 'stop', description: `${d.receiver.spanCount} spans received` },
         ],
         { placeHolder: `TraceLens receiver at ${endpoint}` },
       );
       if (pick?.id === 'copy') await vscode.env.clipboard.writeText(`${endpoint}/v1/traces`);
       else if (pick?.id === 'show') await vscode.commands.executeCommand('tracelens.runs.focus');
+      else if (pick?.id === 'save') await d.receiver.saveAs();
       else if (pick?.id === 'stop') await d.receiver.stop();
       return undefined;
     }),

@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import type { Diagnostic } from '../core/model/diagnostic';
 import type { Span } from '../core/model/span';
 import { importOtlpProtobuf } from '../core/formats/otlpProtobuf';
+import { toOtlpJsonLines } from '../core/formats/toOtlpJson';
+import { writeLinesAtomically } from '../ingest/writeLinesAtomically';
 import { OtlpReceiver } from '../ingest/receiver/otlpReceiver';
 import type { Log } from './log';
 import type { SourceManager } from './sourceManager';
@@ -103,6 +105,36 @@ export class LiveReceiverController implements vscode.Disposable {
       await r.stop();
       this.log.info(`Receiver stopped after ${r.stats.spans} spans`);
     }
+  }
+
+  /**
+   * "Save Received Spans…": the spans received so far as OTLP JSON Lines (which TraceLens and
+   * other OTLP tools read back), written whole through a temporary file.
+   */
+  async saveAs(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    if (this.spans.length === 0) {
+      void vscode.window.showInformationMessage('TraceLens has received no spans to save yet.');
+      return undefined;
+    }
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    target ??= await vscode.window.showSaveDialog({
+      title: 'Save Received Spans',
+      defaultUri: folder && vscode.Uri.joinPath(folder, `received-${stamp}.otlp.jsonl`),
+      filters: { 'OTLP JSON Lines': ['jsonl'] },
+    });
+    if (!target) return undefined;
+    if (target.scheme !== 'file') throw new Error('Received spans can be saved to local files only.');
+    const spans = [...this.spans];
+    const diagnostics: Diagnostic[] = [];
+    await writeLinesAtomically(target.fsPath, toOtlpJsonLines(spans, diagnostics));
+    this.log.info(`Saved ${spans.length} received spans to ${target.fsPath}${diagnostics.length ? ` (${diagnostics.length} notes)` : ''}`);
+    void vscode.window
+      .showInformationMessage(`Saved ${spans.length} spans to ${vscode.workspace.asRelativePath(target)}.`, 'Open')
+      .then((pick) => {
+        if (pick) void vscode.commands.executeCommand('vscode.open', target);
+      });
+    return target;
   }
 
   get spanCount(): number {

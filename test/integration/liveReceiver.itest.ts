@@ -2,8 +2,12 @@
 // terminal (which inherits OTEL_EXPORTER_OTLP_*), and watch its runs fill the tree mid-run.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { importFile } from '../../src/ingest/importFile';
 import { api, waitFor } from './support';
 
 function freePort(): Promise<number> {
@@ -63,5 +67,19 @@ describe('live receiver', () => {
     const bad = all.find((r) => r.type === 'run' && r.run.negativeFeedback > 0);
     assert.ok(bad, 'the bad run arrived with its feedback');
     assert.ok(t.receiver.spanCount >= 54);
+  });
+
+  it('saves the received spans as OTLP JSON Lines that read back into the same runs', async () => {
+    const t = await api();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracelens-saved-'));
+    const target = vscode.Uri.file(path.join(dir, 'received.otlp.jsonl'));
+    const saved = await t.receiver.saveAs(target);
+    assert.equal(saved?.fsPath, target.fsPath);
+    const back = await importFile(target.fsPath);
+    assert.equal(back.format, 'otlp-json');
+    assert.equal(back.spans.length, t.receiver.spanCount);
+    assert.equal(new Set(back.spans.map((s) => s.traceId)).size, 7);
+    assert.ok(back.spans.some((s) => s.feedback?.some((f) => f.label === 'negative')));
+    assert.deepEqual(fs.readdirSync(dir), ['received.otlp.jsonl'], 'no temporary file left behind');
   });
 });
