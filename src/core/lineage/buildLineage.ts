@@ -11,8 +11,8 @@
 //
 // Pure and deterministic: the same spans and runs give the same graph, node ids included.
 
-import type { LineageEdge, LineageEdgeType, LineageGraph, LineageNode, LineageRun } from '../model/lineage';
-import type { CodeLocation, GuardResult, RetrievedDocument, Span } from '../model/span';
+import type { LineageGraph, LineageNode, LineageRun } from '../model/lineage';
+import type { GuardResult, RetrievedDocument, Span } from '../model/span';
 import { isNegative, isPositive } from '../trace/runs';
 import { isoFromNanos, formatDurationNs } from '../formats/time';
 import { parseStackTrace } from '../code/stackTrace';
@@ -28,9 +28,25 @@ import {
   indexDatasets,
   type CompiledMappingRule,
   type DatasetMappingRule,
-  type DatasetName,
 } from './datasetJoin';
 import { mergeLineageRuns } from './mergeRuns';
+import {
+  GraphBuilder,
+  cmpStart,
+  codeNode,
+  datasetNodeId,
+  facts,
+  jobNodeId,
+  outputNodeId,
+  short,
+  spanNodeId,
+  spanOutputText,
+  spanPromptText,
+} from './lineageGraphBuilder';
+import { templateNode } from './templateNode';
+import { addLineageRuns, datasetNode } from './openLineageNodes';
+
+export { datasetNodeId, jobNodeId, outputNodeId, spanNodeId, spanOutputText } from './lineageGraphBuilder';
 
 export interface BuildLineageOptions {
   /** User mapping rules from documents to datasets (raw from settings; invalid rules are skipped). */
@@ -45,95 +61,6 @@ export interface BuildLineageOptions {
    * Metadata `stale: true` or `superseded_by` always marks it stale.
    */
   staleDocumentDays?: number;
-}
-
-// ------------------------------------------------------------------ node ids
-
-export const spanNodeId = (traceId: string, spanId: string): string => `span:${traceId}:${spanId}`;
-export const outputNodeId = (traceId: string, spanId: string): string => `output:${traceId}:${spanId}`;
-export const datasetNodeId = (d: DatasetName): string => `dataset:${datasetKey(d)}`;
-export const jobNodeId = (namespace: string, name: string, runId?: string): string => `job:${namespace}/${name}${runId ? `#${runId}` : ''}`;
-
-const LABEL_CHARS = 80;
-const FACT_CHARS = 400;
-
-function short(text: string, max = LABEL_CHARS): string {
-  const one = collapseWhitespace(text);
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
-
-/** The text an LLM (or any) span produced: its last assistant message with text, else its output. */
-export function spanOutputText(s: Span): string | undefined {
-  const msgs = s.outputMessages ?? [];
-  for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i].content && msgs[i].content.trim()) return msgs[i].content;
-  return s.output && s.output.trim() ? s.output : undefined;
-}
-
-/** Everything a span was given: input messages, input value, template variables. */
-function spanPromptText(s: Span): string {
-  const parts: string[] = [];
-  for (const m of s.inputMessages ?? []) if (m.content) parts.push(m.content);
-  if (s.input) parts.push(s.input);
-  for (const v of Object.values(s.template?.variables ?? {})) parts.push(v);
-  return parts.join('\n');
-}
-
-const cmpStart = (a: Span, b: Span): number => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0);
-
-class GraphBuilder {
-  readonly nodes = new Map<string, LineageNode>();
-  readonly edges = new Map<string, LineageEdge>();
-
-  node(n: LineageNode): LineageNode {
-    const prev = this.nodes.get(n.id);
-    if (prev) return prev;
-    this.nodes.set(n.id, n);
-    return n;
-  }
-
-  edge(from: string, to: string, type: LineageEdgeType): void {
-    if (from === to) return;
-    const key = `${from}\u0000${to}\u0000${type}`;
-    if (!this.edges.has(key)) this.edges.set(key, { from, to, type });
-  }
-
-  graph(): LineageGraph {
-    return { nodes: [...this.nodes.values()], edges: [...this.edges.values()] };
-  }
-}
-
-function facts(entries: [string, string | number | undefined | null][]): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  for (const [k, v] of entries) {
-    if (v === undefined || v === null || v === '') continue;
-    const s = String(v);
-    out[k] = s.length > FACT_CHARS ? `${s.slice(0, FACT_CHARS - 1)}…` : s;
-  }
-  return Object.keys(out).length ? out : undefined;
-}
-
-function codeNode(b: GraphBuilder, c: CodeLocation, origin: string): string | undefined {
-  if (!c.file && !c.function) return undefined;
-  const where = c.file ? `${c.file}${c.line !== undefined ? `:${c.line}` : ''}` : '';
-  const id = `code:${where}#${c.function ?? ''}`;
-  const label = [where, c.function].filter(Boolean).join(' ');
-  const n: LineageNode = {
-    id,
-    type: 'code',
-    label,
-    facts: facts([
-      ['file', c.file],
-      ['line', c.line],
-      ['function', c.function],
-      ['namespace', c.namespace],
-      ['repository', c.repository],
-      ['revision', c.revision],
-      ['from', origin],
-    ]),
-  };
-  if (c.file) n.ref = { file: c.file, ...(c.line !== undefined ? { line: c.line } : {}) };
-  b.node(n);
-  return id;
 }
 
 // ------------------------------------------------------------------ documents
@@ -166,58 +93,6 @@ function documentStaleness(doc: RetrievedDocument, atNs: bigint, days: number): 
     return undefined;
   }
   return undefined;
-}
-
-// ------------------------------------------------------------------ templates
-
-function templateNode(b: GraphBuilder, span: Span, match: TemplateMatch | undefined, alternatives: number): string | undefined {
-  const t = span.template;
-  const name = t?.name;
-  const version = t?.version;
-  let id: string;
-  if (name) id = `template:${name}@${version ?? ''}`;
-  else if (match) id = `template:${match.path}:${match.line}`;
-  else if (t?.path) id = `template:path:${t.path}`;
-  else return undefined;
-  const existing = b.nodes.get(id);
-  if (existing) return id;
-  const label = name
-    ? version !== undefined
-      ? `${name}@${version}`
-      : name
-    : (match?.path ?? t?.path ?? 'template').split('/').pop() + (match?.source === 'literal' ? `:${match.line}` : '');
-  let status: LineageNode['status'];
-  let drift: string | undefined;
-  if (match?.drift?.status === 'changed') {
-    status = 'stale';
-    drift = `the file changed since it was traced (first difference at line ${match.drift.firstDifferenceLine})`;
-  } else if (match && match.kind === 'name' && version !== undefined && match.version !== undefined && match.version !== version) {
-    status = 'stale';
-    drift = `traced version ${version}, the file is version ${match.version}`;
-  }
-  const n: LineageNode = {
-    id,
-    type: 'template',
-    label,
-    facts: facts([
-      ['name', name],
-      ['version', version],
-      ['traced path', t?.path],
-      ['file', match?.path],
-      ['line', match?.line],
-      ['match', match ? `${match.kind} (${Math.round(match.confidence * 100)}%): ${match.reason}` : undefined],
-      ['alternatives', alternatives > 0 ? alternatives : undefined],
-      ['drift', drift],
-      ['variables', t?.variables ? Object.keys(t.variables).join(', ') : undefined],
-    ]),
-  };
-  if (status) n.status = status;
-  const file = match?.path ?? t?.path;
-  if (name || file) {
-    n.ref = { ...(name ? { templateName: name } : {}), ...(file ? { file } : {}), ...(match ? { line: match.line } : {}) };
-  }
-  b.node(n);
-  return id;
 }
 
 // ------------------------------------------------------------------ build
@@ -595,106 +470,6 @@ function addSiblingFlow(b: GraphBuilder, traceId: string, sibs: Span[]): void {
         b.edge(aid, bid, 'input_to');
         nearestOutputLinked = true;
       }
-    }
-  }
-}
-
-// ------------------------------------------------------------------ OpenLineage
-
-function datasetNode(d: { namespace: string; name: string; facets?: Record<string, unknown> }, origin?: string): LineageNode {
-  const f = d.facets ?? {};
-  const schema = f.schema as { fields?: unknown[] } | undefined;
-  const source = f.dataSource as { uri?: string; name?: string } | undefined;
-  const facetNames = Object.keys(f);
-  return {
-    id: datasetNodeId(d),
-    type: 'dataset',
-    label: datasetKey(d),
-    facts: facts([
-      ['namespace', d.namespace],
-      ['name', d.name],
-      ['schema fields', Array.isArray(schema?.fields) ? schema.fields.length : undefined],
-      ['data source', typeof source?.uri === 'string' ? source.uri : undefined],
-      ['facets', facetNames.length ? facetNames.join(', ') : undefined],
-      ['note', origin],
-    ]),
-  };
-}
-
-function addLineageRuns(b: GraphBuilder, runs: LineageRun[], runsById: Map<string, LineageRun>): void {
-  // Dataset-only records first, so their facets describe the dataset nodes.
-  for (const r of runs) if (r.kind === 'dataset' && r.outputs[0]) b.node(datasetNode(r.outputs[0]));
-  for (const r of runs) {
-    if (r.kind === 'dataset') continue;
-    const isJob = r.kind === 'job';
-    const jid = jobNodeId(r.job.namespace, r.job.name, isJob ? undefined : r.runId);
-    const jf = r.job.facets ?? {};
-    const doc = (jf.documentation as { description?: string } | undefined)?.description;
-    const jobType = jf.jobType as { processingType?: string; integration?: string; jobType?: string } | undefined;
-    const sql = (jf.sql as { query?: string } | undefined)?.query;
-    const n: LineageNode = {
-      id: jid,
-      type: 'job',
-      label: `${r.job.namespace}/${r.job.name}`,
-      facts: facts([
-        ['namespace', r.job.namespace],
-        ['name', r.job.name],
-        ['state', isJob ? 'job (no run)' : r.state],
-        ['runId', isJob ? undefined : r.runId],
-        ['start', r.startNs !== undefined ? isoFromNanos(r.startNs) : undefined],
-        ['end', r.endNs !== undefined ? isoFromNanos(r.endNs) : undefined],
-        ['error', r.errorMessage],
-        ['description', typeof doc === 'string' ? doc : undefined],
-        ['type', jobType ? [jobType.processingType, jobType.integration, jobType.jobType].filter(Boolean).join(' ') : undefined],
-        ['sql', typeof sql === 'string' ? sql : undefined],
-        ['events', r.eventCount],
-      ]),
-      ref: isJob ? {} : { runId: r.runId },
-    };
-    if (r.state === 'FAIL' || r.state === 'ABORT') n.status = 'error';
-    else if (r.state === 'COMPLETE') n.status = 'ok';
-    if (!b.nodes.has(jid)) b.node(n);
-    else b.nodes.set(jid, { ...n, id: jid });
-    for (const d of r.inputs) {
-      if (!b.nodes.has(datasetNodeId(d))) b.node(datasetNode(d));
-      b.edge(datasetNodeId(d), jid, 'read');
-    }
-    for (const d of r.outputs) {
-      if (!b.nodes.has(datasetNodeId(d))) b.node(datasetNode(d));
-      b.edge(jid, datasetNodeId(d), 'wrote');
-    }
-    const loc = jf.sourceCodeLocation as { path?: string; url?: string; repoUrl?: string; version?: string } | undefined;
-    if (loc && (loc.path || loc.url)) {
-      const cid = codeNode(
-        b,
-        { file: loc.path ?? loc.url, repository: loc.repoUrl ?? loc.url, revision: loc.version },
-        'OpenLineage sourceCodeLocation facet',
-      );
-      if (cid) b.edge(cid, jid, 'ran');
-    }
-    const err = r.facets?.errorMessage as { stackTrace?: string } | undefined;
-    if (typeof err?.stackTrace === 'string') {
-      const frame = parseStackTrace(err.stackTrace).find((f) => !f.library && f.file);
-      const cid = frame ? codeNode(b, frame, 'OpenLineage errorMessage stack trace') : undefined;
-      if (cid) b.edge(cid, jid, 'ran');
-    }
-    if (r.parentRunId && !isJob) {
-      const parent = runsById.get(r.parentRunId);
-      const pj = parent?.job ?? r.parentJob;
-      const pid = pj ? jobNodeId(pj.namespace, pj.name, r.parentRunId) : `job:?#${r.parentRunId}`;
-      if (!parent && !b.nodes.has(pid)) {
-        b.node({
-          id: pid,
-          type: 'job',
-          label: pj ? `${pj.namespace}/${pj.name}` : `run ${r.parentRunId.slice(0, 8)}`,
-          facts: facts([
-            ['runId', r.parentRunId],
-            ['note', 'parent run named by the parent facet; not in the loaded events'],
-          ]),
-          ref: { runId: r.parentRunId },
-        });
-      }
-      b.edge(jid, pid, 'input_to');
     }
   }
 }
