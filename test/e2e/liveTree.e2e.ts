@@ -40,14 +40,11 @@ e2eTest(
     await ctx.screenshot('live-tree-mid-run');
 
     // All turns in: 7 runs, the bad one with its thumbs-down; the status bar counts the spans.
-    await page.waitForFunction(
-      () =>
-        [...document.querySelectorAll('.part.sidebar .monaco-list-row')].filter((r) =>
-          /My jacket from order A-4120.*👎/s.test(r.textContent ?? ''),
-        ).length > 0,
-      undefined,
-      { timeout: 120_000 },
-    );
+    await page
+      .locator('.part.sidebar .monaco-list-row[aria-level="2"]', { hasText: /My jacket from order A-4120/ })
+      .filter({ hasText: '👎' })
+      .first()
+      .waitFor({ timeout: 120_000 });
     await page.locator('.statusbar-item', { hasText: /· 54 spans/ }).waitFor({ timeout: 60_000 });
     await ctx.screenshot('live-tree-complete');
   },
