@@ -18,12 +18,14 @@ const common = {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/vscode/extension.ts' },
+    // The index worker (streamImport.ts starts it from dist/indexWorker.js beside the bundle).
+    entryPoints: { extension: 'src/vscode/extension.ts', indexWorker: 'src/ingest/indexWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    // pg's optional native binding (pg-native) is only loaded when asked for; we never do.
+    external: ['vscode', 'pg-native'],
   },
   {
     ...common,
@@ -32,6 +34,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    external: ['pg-native'],
   },
   {
     ...common,

@@ -107,6 +107,9 @@ function table(rows: Row[]): string {
     'first runs s',
     'reopen s',
     'reopen RSS MB',
+    'search build s',
+    'search RSS MB',
+    'index MB',
     'cache write s',
     'cache write RSS MB',
   ];
@@ -130,6 +133,9 @@ function table(rows: Row[]): string {
         fmt(Math.min(...runs.map((x) => (x.firstRunsMs ?? NaN) / 1000)), 2),
         fmt(o.ms / 1000, 2),
         String(o.peakRssMb.work),
+        fmt(Math.min(...runs.map((x) => (x.searchMs ?? NaN) / 1000)), 2),
+        String(Math.max(...runs.map((x) => x.peakRssMb.search))),
+        String(Math.max(...runs.map((x) => x.imageMb ?? 0))),
         fmt(Math.min(...runs.map((x) => (x.cacheWriteMs ?? NaN) / 1000)), 2),
         String(Math.max(...runs.map((x) => x.peakRssMb.cache))),
       ]);
@@ -174,6 +180,7 @@ export async function runImportBench(): Promise<number> {
             `    ${w} worker(s): import ${fmt(last.ms / 1000, 2)} s (first runs ${fmt((last.firstRunsMs ?? NaN) / 1000, 2)} s, ` +
               `parse threads ${fmt((last.parseMs ?? NaN) / 1000, 2)} s, store thread ${fmt((last.storeMs ?? NaN) / 1000, 2)} s, ` +
               `finish ${fmt((last.finishMs ?? NaN) / 1000, 2)} s), peak RSS ${last.peakRssMb.work} MB, ${last.spans} spans, ` +
+              `search build ${fmt((last.searchMs ?? NaN) / 1000, 2)} s (peak RSS ${last.peakRssMb.search} MB), index ${String(last.imageMb)} MB, ` +
               `${last.diagnostics} diagnostics, heap index ${String(last.heapIndex)}`,
           );
         }

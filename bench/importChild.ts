@@ -2,9 +2,11 @@
 //   node importChild.js <task> <file> [cacheDir] [workerScript] [workers]
 // Tasks: `baseline` (the bare loop: fixed-size reads, a native newline split, UTF-8 decode and
 // JSON.parse of each line; a single document is read whole and parsed whole), `import`
-// (streamImportFile into a fresh sql.js store, then the index cache write), `reopen` (the same
-// with the cache warm). Prints one JSON line. RSS is sampled every 5 ms by a thread of its own
-// (so a busy main thread does not hide a peak), per phase.
+// (streamImportFile into a fresh sql.js store: the index the runs need; then, timed apart, the
+// search tables' build, the search pass that the extension runs in the background after the
+// load; then the index cache write), `reopen` (the same with the cache warm). Prints one JSON
+// line. RSS is sampled every 5 ms by a thread of its own (so a busy main thread does not hide a
+// peak), per phase.
 
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -24,21 +26,25 @@ export interface ChildResult {
   storeMs?: number;
   parseMs?: number;
   finishMs?: number;
+  /** The search tables' build after the load (the search pass + inserts). */
+  searchMs?: number;
+  /** Index sizes after the search build (MiB): whole image, then the search tables' share. */
+  imageMb?: number;
   cacheWriteMs?: number;
   fromCache?: boolean;
   complete?: boolean;
   fastInserts?: boolean;
   heapIndex?: boolean;
   diagnostics?: number;
-  /** Peak RSS (MiB) per phase: setup, work (baseline/import/reopen), cache write. */
-  peakRssMb: { setup: number; work: number; cache: number };
+  /** Peak RSS (MiB) per phase: setup, work (baseline/import/reopen), search build, cache write. */
+  peakRssMb: { setup: number; work: number; search: number; cache: number };
   /** The kernel's high-water mark for the whole process (MiB). */
   vmHwmMb?: number;
 }
 
-const PHASES = ['setup', 'work', 'cache'] as const;
+const PHASES = ['setup', 'work', 'search', 'cache'] as const;
 
-function startSampler(): { phase(i: number): void; stop(): Promise<{ setup: number; work: number; cache: number }> } {
+function startSampler(): { phase(i: number): void; stop(): Promise<{ setup: number; work: number; search: number; cache: number }> } {
   const peaks = new SharedArrayBuffer(8 * PHASES.length);
   const phase = new SharedArrayBuffer(8);
   const code = `
@@ -63,7 +69,7 @@ function startSampler(): { phase(i: number): void; stop(): Promise<{ setup: numb
         w.once('message', () => {
           void w.terminate();
           const mb = (i: number): number => Math.round(peakArr[i] / 2 ** 20);
-          resolve({ setup: mb(0), work: mb(1), cache: mb(2) });
+          resolve({ setup: mb(0), work: mb(1), search: mb(2), cache: mb(3) });
         });
         w.postMessage('stop');
       }),
@@ -150,15 +156,26 @@ async function main(): Promise<void> {
       workerScript,
       workers: workers ? Number(workers) : undefined,
       writeCache: false,
+      // Built below, timed apart (the extension starts it in the background after the load).
+      searchIndex: 'lazy',
     });
     const ms = performance.now() - t;
+    let searchMs: number | undefined;
+    let imageMb: number | undefined;
+    if (task === 'import' && r.searchIndex === 'deferred') {
+      sampler.phase(2);
+      const ts = performance.now();
+      await store.buildSearchIndex(r.source.id);
+      searchMs = performance.now() - ts;
+    }
     let cacheWriteMs: number | undefined;
     if (task === 'import' && cacheDir && r.complete) {
-      sampler.phase(2);
+      sampler.phase(3);
       // The cache write, timed apart from the import (the extension does it after the load).
       const { sourceIdentity, writeIndexCache } = await import('../src/store/indexCache');
       const tc = performance.now();
       const image = store.exportSource(r.source.id);
+      imageMb = Math.round(image.length / 2 ** 20);
       await writeIndexCache(cacheDir, await sourceIdentity(file), { format: r.format, diagnostics: r.diagnostics, lineageRuns: [] }, image);
       cacheWriteMs = performance.now() - tc;
     }
@@ -174,6 +191,8 @@ async function main(): Promise<void> {
       storeMs: r.timings.storeMs,
       parseMs: r.timings.parseMs,
       finishMs: r.timings.finishMs,
+      searchMs,
+      imageMb,
       cacheWriteMs,
       fromCache: r.fromCache,
       complete: r.complete,

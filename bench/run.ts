@@ -5,6 +5,7 @@
 const BENCHES: Record<string, () => Promise<number>> = {
   lineage: async () => (await import('./lineage')).runLineageBench(),
   import: async () => (await import('./import')).runImportBench(),
+  query: async () => (await import('./query')).runQueryBench(),
 };
 
 async function main(): Promise<number> {

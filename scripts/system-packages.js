@@ -19,6 +19,11 @@ const PACKAGES = {
   make: () => has('make'),
   'g++': () => has('g++'),
   tar: () => has('tar'),
+  // The team store's tests start a throwaway PostgreSQL server (test/support/postgres.ts).
+  postgresql: () => fs.existsSync('/usr/lib/postgresql') && fs.readdirSync('/usr/lib/postgresql').some((v) => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)),
+  // unaccent, for the store's accent-folding full-text configuration.
+  'postgresql-contrib': () =>
+    fs.existsSync('/usr/share/postgresql') && fs.readdirSync('/usr/share/postgresql').some((v) => fs.existsSync(`/usr/share/postgresql/${v}/extension/unaccent.control`)),
 };
 
 function ensureSystemPackages(names) {

@@ -89,6 +89,12 @@ async function main() {
     console.log('0 passed, 1 failed');
     return 1;
   }
+  try {
+    // PostgreSQL for the team store tests (unit and integration); without it they skip and say why.
+    require('./system-packages.js').ensureSystemPackages(['postgresql', 'postgresql-contrib']);
+  } catch (err) {
+    console.warn(`[test-all] ${String(err)}`);
+  }
   for (const tier of tiers) {
     banner(tier.name);
     const t0 = Date.now();

@@ -1,6 +1,7 @@
 // Webview entry: handshake with the host, then render what it sends. The page's `data-view`
-// picks the app: the trace summary (default) or the lineage graph.
+// picks the app: the trace summary (default), the lineage graph or the span detail.
 
+import { startSpanDetailView } from './detail/spanDetailView';
 import { el } from './dom';
 import { startLineageView } from './lineage/lineageView';
 import { renderSummary } from './summaryView';
@@ -10,6 +11,8 @@ const root = document.getElementById('app') ?? document.body;
 
 if (document.body.dataset.view === 'lineage') {
   startLineageView(root);
+} else if (document.body.dataset.view === 'spanDetail') {
+  startSpanDetailView(root);
 } else {
   onHostMessage((msg) => {
     switch (msg.type) {

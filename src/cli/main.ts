@@ -3,6 +3,7 @@
 import { CONVERT_TARGETS, ConvertError, convertFile, type ConvertTarget } from './convert';
 import { formatDiagnostic, formatInspect, inspectFile } from './inspect';
 import { runLineage } from './lineage';
+import { runSearch } from './search';
 
 const USAGE = `Usage: tracelens <command> [options]
 
@@ -15,6 +16,9 @@ Commands:
   lineage <file…> --span <id> [--json]
                              Upstream lineage of a span's (or a trace's) output, all files joined
                              (traces and OpenLineage events); "tracelens lineage --help" for more.
+  search <file…> "<query>" [--runs] [--json] [--limit <n>]
+                             Spans (or runs) meeting a query (docs/search.md), newest first;
+                             "tracelens search --help" for more.
 
 Options:
   --json        (inspect) One JSON object per file per line.
@@ -31,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'inspect') return inspect(rest);
   if (command === 'convert') return convert(rest);
   if (command === 'lineage') return runLineage(rest);
+  if (command === 'search') return runSearch(rest);
   console.error(`tracelens: unknown command "${command}"\n\n${USAGE}`);
   return 2;
 }

@@ -22,7 +22,8 @@ import { formatEntry } from '../core/formats/registry';
 import { parseRecord } from '../core/formats/parseJson';
 import { withIndexOnlyMapping } from '../core/formats/mapSemantics';
 import { inputMessages } from '../core/formats/mapMessages';
-import { SpanBatchBuilder, rootPreview, type SpanRowBatch } from '../store/spanRows';
+import { RowBuilder, SpanBatchBuilder, rootPreview, type SpanRowBatch } from '../store/spanRows';
+import { KEY_LAYOUT, SearchBatchBuilder, type SearchPassBatch } from '../store/sqlJsSearchRows';
 import type { SpanContext } from '../store/traceStore';
 import { importBytes } from './importFile';
 import { DocumentSplitter, wrapSpan, type DocumentEvent } from './documentStream';
@@ -45,6 +46,17 @@ export interface FileIndexerOptions {
   maxWholeDocumentBytes?: number;
   /** This indexer parses the groups g with g % count === index. */
   shard?: { index: number; count: number };
+  /**
+   * Pack search rows with the span rows (default false: the search tables are built after the
+   * load, by a pass with `searchOnly`). They need the full mapping (messages, tool calls,
+   * documents, exception), which index-only mapping skips, and cost the store ~4× the span rows.
+   */
+  search?: boolean;
+  /**
+   * The search pass: emit only search rows and each span's (trace, span) key, as `search`
+   * events, for spans in the same order as the indexing pass offered them (sqlJsSearchBuild.ts).
+   */
+  searchOnly?: boolean;
 }
 
 export const DEFAULT_BATCH_ROWS = 2000;
@@ -61,6 +73,8 @@ export type Mode = 'lines' | 'otlp-document' | 'elements' | 'whole';
 export type IndexEvent =
   /** Rows of group `group`; `end` on its last batch. `bytesDone`: the end of the last record in it. */
   | { type: 'batch'; group: number; end: boolean; batch: SpanRowBatch; bytesDone: number; partial?: boolean }
+  /** The search pass (`searchOnly`): the next `batch.count` spans' search rows, keyed as `keys`. */
+  | { type: 'search'; group: number; end: boolean; batch: SearchPassBatch; bytesDone: number; partial?: boolean }
   | { type: 'context'; context: SpanContext };
 
 export interface IndexSummary {
@@ -92,6 +106,9 @@ export class FileIndexer {
   private pos = 0;
   private ended = false;
   private builder = new SpanBatchBuilder();
+  private readonly search?: SearchBatchBuilder;
+  /** The search pass's span keys (trace, span), in step with `search`. */
+  private readonly keys?: RowBuilder;
   private batches = 0;
   /** The group of the last record seen (-1: none yet) and where it ended. */
   private group = -1;
@@ -121,8 +138,12 @@ export class FileIndexer {
       firstGroupBytes: opts.firstGroupBytes ?? DEFAULT_FIRST_GROUP_BYTES,
       maxWholeDocumentBytes: opts.maxWholeDocumentBytes ?? DEFAULT_MAX_WHOLE_DOCUMENT_BYTES,
       shard: opts.shard ?? { index: 0, count: 1 },
+      search: opts.search ?? false,
+      searchOnly: opts.searchOnly ?? false,
       format: opts.format,
     };
+    if (this.opts.search || this.opts.searchOnly) this.search = new SearchBatchBuilder();
+    if (this.opts.searchOnly) this.keys = new RowBuilder(KEY_LAYOUT);
     this.fd = fs.openSync(file, 'r');
     this.bytesTotal = fs.fstatSync(this.fd).size;
     this.buf = Buffer.allocUnsafe(this.opts.chunkBytes);
@@ -233,7 +254,8 @@ export class FileIndexer {
     if (this.ended || this.drained) return undefined;
     const t = performance.now();
     try {
-      return withIndexOnlyMapping(() => this.stepInner());
+      // Search rows need the full mapping (messages, tool calls, documents, exception).
+      return this.search ? this.stepInner() : withIndexOnlyMapping(() => this.stepInner());
     } finally {
       this.stepMs += performance.now() - t;
     }
@@ -344,7 +366,7 @@ export class FileIndexer {
     for (const e of events) {
       if (e.type === 'record') this.addRecord(e.record, e.record.byteStart, out);
       else if (e.type === 'context') {
-        if (this.isLead) out.push({ type: 'context', context: e.context });
+        if (this.isLead && !this.keys) out.push({ type: 'context', context: e.context });
       } else {
         // Spans that waited for their context belong to the group where it became known.
         const { ranges, context, at } = e.deferred;
@@ -404,10 +426,26 @@ export class FileIndexer {
     for (const d of sink.diagnostics) this.diag(d);
     if (sink.lineageRuns.length) this.lineageRuns.push(...sink.lineageRuns);
     this.addSpans(sink.spans);
-    if (this.builder.count >= (this.batches === 0 ? this.opts.firstBatchRows : this.opts.batchRows)) this.flush(out, this.group, false);
+    if (this.pending >= (this.batches === 0 ? this.opts.firstBatchRows : this.opts.batchRows)) this.flush(out, this.group, false);
+  }
+
+  /** Spans packed since the last flush. */
+  private get pending(): number {
+    return this.keys ? this.keys.count : this.builder.count;
   }
 
   private addSpans(spans: Span[]): void {
+    if (this.keys && this.search) {
+      // The search pass: the same spans in the same order, keyed, without their index rows.
+      for (const s of spans) {
+        this.keys.text(s.traceId);
+        this.keys.text(s.spanId);
+        this.keys.endRow();
+        this.search.add(s);
+        this.spans++;
+      }
+      return;
+    }
     for (const s of spans) {
       if (s.parentId === undefined) this.builder.add(s, rootPreview(s));
       else if (s.parentId === s.spanId) {
@@ -422,14 +460,24 @@ export class FileIndexer {
         if (s.input === undefined && s.inputMessages === undefined) s.inputMessages = inputMessages(s.attributes, s.events);
         this.builder.add(s, rootPreview(s), 0, true);
       } else this.builder.add(s, undefined);
+      this.search?.add(s);
       this.spans++;
     }
   }
 
   /** Send the rows of `group` so far; `end` closes the group (possibly with no rows). */
   private flush(out: IndexEvent[], group: number, end: boolean, partial = false): void {
-    if (!end && this.builder.count === 0) return;
-    out.push({ type: 'batch', group, end, batch: this.builder.take(), bytesDone: this.groupEnd, ...(partial ? { partial } : {}) });
+    if (!end && this.pending === 0) return;
+    if (this.keys && this.search) {
+      const keys = this.keys.take();
+      const batch: SearchPassBatch = { count: keys.count, keys, search: this.search.take() };
+      out.push({ type: 'search', group, end, batch, bytesDone: this.groupEnd, ...(partial ? { partial } : {}) });
+      this.batches++;
+      return;
+    }
+    const batch = this.builder.take();
+    if (this.search) batch.search = this.search.take();
+    out.push({ type: 'batch', group, end, batch, bytesDone: this.groupEnd, ...(partial ? { partial } : {}) });
     this.batches++;
   }
 

@@ -6,6 +6,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { FileIndexer, type FileIndexerOptions, type IndexEvent, type IndexSummary } from './fileIndexer';
+import { searchBuffers } from '../store/sqlJsSearchRows';
 
 export interface IndexWorkerData {
   file: string;
@@ -29,11 +30,19 @@ function post(events: IndexEvent[], control: Int32Array): void {
   const transfer: ArrayBuffer[] = [];
   let batches = 0;
   for (const e of events) {
+    if (e.type === 'search') {
+      batches++;
+      const k = e.batch.keys;
+      transfer.push(k.text.buffer as ArrayBuffer, k.lens.buffer as ArrayBuffer, k.nums.buffer as ArrayBuffer);
+      transfer.push(...searchBuffers(e.batch.search));
+      continue;
+    }
     if (e.type !== 'batch') continue;
     batches++;
     for (const b of [e.batch, e.batch.runs, e.batch.kids]) {
       if (b) transfer.push(b.text.buffer as ArrayBuffer, b.lens.buffer as ArrayBuffer, b.nums.buffer as ArrayBuffer);
     }
+    if (e.batch.search) transfer.push(...searchBuffers(e.batch.search));
   }
   Atomics.add(control, IN_FLIGHT, batches);
   const msg: WorkerMessage = { type: 'events', events };

@@ -7,10 +7,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../core/model/diagnostic';
 import type { FormatId } from '../core/model/format';
 import type { LineageRun } from '../core/model/lineage';
+import { mergeLineageRuns } from '../core/lineage/mergeRuns';
 import { rootPreview } from '../store/spanRows';
 import { readIndexCache, sourceIdentity, writeIndexCache, type SourceIdentity } from '../store/indexCache';
 import {
@@ -25,6 +26,9 @@ import {
 import { FileIndexer, mergeSummaries, type FileIndexerOptions, type IndexEvent, type IndexSummary } from './fileIndexer';
 import { IN_FLIGHT, STOP, type IndexWorkerData, type WorkerMessage } from './indexWorker';
 import { compareDuplicates, readSpansAt } from './readIndexedSpan';
+import { runSearchPass } from './searchPass';
+import { startWorker } from './workerStart';
+import type { DeferOptions, SearchIndexBuilder, SearchIndexStatus } from '../store/sqlJsSearchBuild';
 
 export interface StreamImportProgress {
   phase: 'cache' | 'indexing' | 'finishing' | 'done';
@@ -60,6 +64,31 @@ export interface StreamImportOptions {
   indexer?: FileIndexerOptions;
   /** Save the index in `cacheDir` after a complete load (default true); awaited before returning. */
   writeCache?: boolean;
+  /**
+   * When the search tables are built (stores that can defer them; others always get them inline):
+   * - `background` (default with a worker): after the load, by a second pass in a worker, while
+   *   the runs are already shown; the index cache is saved again once they are in;
+   * - `lazy`: by the first search that needs them (or `buildSearchIndex`);
+   * - `inline` (default without a worker): with the span rows, in the same pass (~5× the store's
+   *   work per span: fine for small files).
+   * A search that needs them before they are built waits for them (SqlJsStore.searchIndexStatus).
+   */
+  searchIndex?: 'background' | 'lazy' | 'inline';
+}
+
+/** A store that can build a source's search tables after its load (SqlJsStore). */
+interface DeferringStore extends TraceStore {
+  deferSearchIndex(sourceId: number, builder: SearchIndexBuilder, opts?: DeferOptions): void;
+  buildSearchIndex(sourceId: number): Promise<void>;
+  searchIndexStatus(sourceId: number): SearchIndexStatus | undefined;
+}
+
+const defersSearch = (store: TraceStore): store is DeferringStore =>
+  typeof (store as Partial<DeferringStore>).deferSearchIndex === 'function';
+
+function searchMode(opts: StreamImportOptions): 'background' | 'lazy' | 'inline' {
+  if (!defersSearch(opts.store)) return 'inline';
+  return opts.searchIndex ?? (opts.worker === false ? 'inline' : 'background');
 }
 
 export interface StreamImportResult {
@@ -75,6 +104,8 @@ export interface StreamImportResult {
   bytesIndexed: number;
   bytesTotal: number;
   fromCache: boolean;
+  /** `deferred`: the search tables are built after the load (see StreamImportOptions.searchIndex). */
+  searchIndex: 'ready' | 'deferred';
   /**
    * `indexMs`: reading to the last batch stored; `storeMs`: of that, time this thread spent
    * storing batches; `parseMs`: time the indexer spent reading, parsing and mapping (its thread).
@@ -121,6 +152,9 @@ export async function streamImportFile(file: string, opts: StreamImportOptions):
     if (cached) {
       const source = store.openCachedSource({ ...info, format: cached.meta.format }, cached.image);
       if (source) {
+        // Saved before its search tables were built: build them as after a load.
+        const deferred = defersSearch(store) && store.searchIndexStatus(source.id)?.state !== 'ready';
+        if (deferred) deferSearch(file, opts, source.id, () => cached.meta, identity);
         const ms = now() - t0;
         opts.onFirstRuns?.(source);
         progress({ phase: 'done', bytesDone: st.size, spans: source.spanCount, firstRunsAvailable: true, sourceId: source.id });
@@ -134,6 +168,7 @@ export async function streamImportFile(file: string, opts: StreamImportOptions):
           bytesIndexed: st.size,
           bytesTotal: st.size,
           fromCache: true,
+          searchIndex: deferred ? 'deferred' : 'ready',
           timings: { firstRunsMs: ms, indexMs: 0, finishMs: 0, cacheReadMs: ms, totalMs: ms },
         };
       }
@@ -141,7 +176,15 @@ export async function streamImportFile(file: string, opts: StreamImportOptions):
   }
 
   const writer = await store.beginSource(info);
+  const mode = searchMode(opts);
   const diagnostics: Diagnostic[] = [];
+  let format: FormatId = 'unknown';
+  let lineageRuns: LineageRun[] = [];
+  let complete = false;
+  // Known before the load ends, so a search that waits for the load finds how to build the rest.
+  if (mode !== 'inline') {
+    deferSearch(file, opts, writer.sourceId, () => (complete ? { format, diagnostics, lineageRuns } : undefined), identity);
+  }
   let spans = 0;
   let bytesDone = 0;
   let firstRunsMs: number | undefined;
@@ -150,7 +193,7 @@ export async function streamImportFile(file: string, opts: StreamImportOptions):
     const th = now();
     for (const e of events) {
       if (e.type === 'context') writer.addContext(e.context);
-      else {
+      else if (e.type === 'batch') {
         const r = writer.addRows(e.batch);
         spans += r.inserted;
         bytesDone = e.bytesDone;
@@ -178,6 +221,8 @@ export async function streamImportFile(file: string, opts: StreamImportOptions):
   const indexMs = now() - tIndex;
   const summary = outcome.summary;
   if (summary) diagnostics.push(...summary.diagnostics);
+  // OpenLineage events come one per record: merged into runs by run id, as importRecords does.
+  lineageRuns = summary?.lineageRuns.length ? mergeLineageRuns(summary.lineageRuns, diagnostics) : [];
   if (outcome.error) {
     diagnostics.push({
       severity: 'error',
@@ -186,7 +231,7 @@ export async function streamImportFile(file: string, opts: StreamImportOptions):
       offset: bytesDone,
     });
   }
-  const complete = !outcome.cancelled && !outcome.error;
+  complete = !outcome.cancelled && !outcome.error;
   // What is stored is always a prefix of the file, up to the end of the last record stored.
   const indexedBytes = complete ? st.size : bytesDone;
   if (!complete) {
@@ -206,7 +251,7 @@ export async function streamImportFile(file: string, opts: StreamImportOptions):
     sourceId: writer.sourceId,
   });
   const tFinish = now();
-  const format = summary?.format ?? 'unknown';
+  format = summary?.format ?? 'unknown';
   const finished: FinishResult = await writer.finish({
     partial: !complete,
     indexedBytes,
@@ -222,27 +267,58 @@ export async function streamImportFile(file: string, opts: StreamImportOptions):
     const tc = now();
     try {
       const image = store.exportSource(writer.sourceId);
-      const meta: CacheMeta = { format, diagnostics, lineageRuns: summary?.lineageRuns ?? [] };
+      const meta: CacheMeta = { format, diagnostics, lineageRuns };
       await writeIndexCache(opts.cacheDir, identity, meta, image);
     } catch (err) {
       diagnostics.push({ severity: 'info', code: 'cache.writeFailed', message: `The index could not be cached: ${String(err)}` });
     }
     cacheWriteMs = now() - tc;
   }
+  const deferred = mode !== 'inline' && defersSearch(store) && store.searchIndexStatus(writer.sourceId)?.state === 'pending';
+  // After the cache write: the image saved first is the one the runs need, without waiting.
+  if (deferred && mode === 'background' && defersSearch(store)) void store.buildSearchIndex(writer.sourceId).catch(() => undefined);
   progress({ phase: 'done', bytesDone: indexedBytes, spans, firstRunsAvailable: true, sourceId: writer.sourceId });
   return {
     source: finished.source,
     format,
     diagnostics,
-    lineageRuns: summary?.lineageRuns ?? [],
+    lineageRuns,
     complete,
     cancelled: outcome.cancelled,
     error: outcome.error,
     bytesIndexed: indexedBytes,
     bytesTotal: st.size,
     fromCache: false,
+    searchIndex: deferred ? 'deferred' : 'ready',
     timings: { firstRunsMs, indexMs, storeMs, parseMs: summary?.stepMs, finishMs, cacheWriteMs, totalMs: now() - t0 },
   };
+}
+
+/**
+ * Tell the store how to build the source's search tables after the load: a search pass over the
+ * file read as the load read it; once they are in, a complete source's index is cached again
+ * (`meta()` gives what the cache keeps; undefined: the load was not complete, nothing is cached).
+ */
+function deferSearch(
+  file: string,
+  opts: StreamImportOptions,
+  sourceId: number,
+  meta: () => CacheMeta | undefined,
+  identity: SourceIdentity | undefined,
+): void {
+  const store = opts.store;
+  if (!defersSearch(store)) return;
+  const builder: SearchIndexBuilder = (sink, signal) =>
+    runSearchPass(file, { format: opts.format, indexer: opts.indexer, worker: opts.worker, workerScript: opts.workerScript }, sink, signal);
+  const onBuilt = async (): Promise<void> => {
+    const m = meta();
+    if (!m || !opts.cacheDir || !identity || !isCacheableStore(store) || opts.writeCache === false) return;
+    // The file must still be the one indexed (the pass checked the spans it read, not the bytes).
+    const now = await sourceIdentity(file).catch(() => undefined);
+    if (!now || now.mtimeMs !== identity.mtimeMs || now.size !== identity.size || now.edgesHash !== identity.edgesHash) return;
+    await writeIndexCache(opts.cacheDir, identity, m, store.exportSource(sourceId));
+  };
+  store.deferSearchIndex(sourceId, builder, { onBuilt });
 }
 
 function percent(a: number, b: number): string {
@@ -292,6 +368,8 @@ class GroupMerger {
         if (!this.stopped) this.handle([e]);
         continue;
       }
+      // The load's indexers make span batches only (search events are the search pass's).
+      if (e.type !== 'batch') continue;
       if (this.stopped || e.group < this.next) {
         done();
         continue;
@@ -332,7 +410,7 @@ class GroupMerger {
 }
 
 function indexerOptions(opts: StreamImportOptions, index: number, count: number): FileIndexerOptions {
-  return { ...opts.indexer, format: opts.format ?? opts.indexer?.format, shard: { index, count } };
+  return { ...opts.indexer, format: opts.format ?? opts.indexer?.format, shard: { index, count }, search: searchMode(opts) === 'inline' };
 }
 
 async function indexInProcess(file: string, opts: StreamImportOptions, handle: (events: IndexEvent[]) => void): Promise<Outcome> {
@@ -358,23 +436,6 @@ async function indexInProcess(file: string, opts: StreamImportOptions, handle: (
   } finally {
     indexer.close();
   }
-}
-
-/**
- * The worker's young generation (MB). Parsing makes much short-lived garbage; V8's default
- * (larger) young generation costs ~30 MB more RSS per worker for no measurable speed here.
- */
-const WORKER_YOUNG_GENERATION_MB = 8;
-
-/** How the worker is started: the bundled script beside this file, or the TypeScript source via tsx. */
-function startWorker(script: string | undefined, data: IndexWorkerData): Worker {
-  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
-  if (script) return new Worker(script, { workerData: data, resourceLimits });
-  const js = path.join(__dirname, 'indexWorker.js');
-  if (fs.existsSync(js)) return new Worker(js, { workerData: data, resourceLimits });
-  const ts = path.join(__dirname, 'indexWorker.ts');
-  const tsx = require.resolve('tsx/cjs');
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(ts)});`, { eval: true, workerData: data });
 }
 
 /**

@@ -5,6 +5,7 @@
 // through parseLineagePageMessage: ids only, length-limited, never paths, URIs or command names.
 
 import type { LineageEdge, LineageGraph, LineageNode } from '../core/model/lineage';
+import type { PanelOrigin } from './spanDetailMessages';
 
 export type LineageDirection = 'upstream' | 'downstream';
 
@@ -62,6 +63,8 @@ export type LineageHostMessage =
       /** The walk was cut by a depth or size limit. */
       truncated?: boolean;
       options?: LineageViewOptions;
+      /** Ids to restore the panel after a window reload; the page keeps them in its state. */
+      origin?: PanelOrigin;
     }
   | { type: 'lineageSelect'; nodeId: string; focus?: boolean }
   | { type: 'lineageExpanded'; requestId: number; nodeId: string; direction: LineageDirection; patch: LineageGraphPatch; text?: string }

@@ -2,6 +2,7 @@
 // webview imports. Messages refer to runs and spans by id, never by path.
 
 import type { LineageHostMessage, LineagePageMessage } from './lineageMessages';
+import type { SpanDetailHostMessage, SpanDetailPageMessage } from './spanDetailMessages';
 
 export interface SummaryData {
   title: string;
@@ -32,10 +33,15 @@ export interface SummaryData {
 
 /** Host → webview. */
 export type HostMessage =
-  { type: 'summary'; data: SummaryData } | { type: 'loading'; text: string } | { type: 'error'; text: string } | LineageHostMessage;
+  | { type: 'summary'; data: SummaryData }
+  | { type: 'loading'; text: string }
+  | { type: 'error'; text: string }
+  | LineageHostMessage
+  | SpanDetailHostMessage;
 
 /** Webview → host. */
-export type WebviewMessage = { type: 'ready' } | { type: 'revealRun'; traceId: string } | { type: 'showRuns' } | LineagePageMessage;
+export type WebviewMessage =
+  { type: 'ready' } | { type: 'revealRun'; traceId: string } | { type: 'showRuns' } | LineagePageMessage | SpanDetailPageMessage;
 
 const ID = /^[\w.:\-+/=]{1,200}$/;
 

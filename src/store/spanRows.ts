@@ -7,6 +7,7 @@
 import type { Span } from '../core/model/span';
 import { isNegative, isPositive, summarizeRuns } from '../core/trace/runs';
 import { padNs } from './sqlJsSchema';
+import type { SearchRowBatch } from './sqlJsSearchRows';
 
 /** Text columns of `spans`, in the order a batch carries them (after `source_id`). */
 export const SPAN_TEXT_COLUMNS = [
@@ -31,6 +32,7 @@ export const SPAN_TEXT_COLUMNS = [
   'code_function',
   'guard_action',
   'preview',
+  'request_model',
 ] as const;
 
 /** Numeric columns of `spans`, after the text columns. */
@@ -46,6 +48,7 @@ export const SPAN_NUMBER_COLUMNS = [
   'byte_start',
   'byte_end',
   'line',
+  'duration_ns',
 ] as const;
 
 /** One run's share of a batch (see `runs`). */
@@ -110,6 +113,8 @@ export interface SpanRowBatch extends RowBatch {
   runs?: RowBatch;
   /** Children per parent in these rows (KID_* layout), when the producer computed them. */
   kids?: RowBatch;
+  /** The rows' search rows (sqlJsSearchRows.ts), when the producer computed them. */
+  search?: SearchRowBatch;
 }
 
 /**
@@ -287,6 +292,7 @@ export class SpanBatchBuilder {
     b.text(s.code?.function);
     b.text(action);
     b.text(preview);
+    b.text(s.model?.requested !== undefined && s.model.requested !== model ? s.model.requested : undefined);
     b.num(s.usage?.input);
     b.num(s.usage?.output);
     b.num(s.cost);
@@ -298,6 +304,7 @@ export class SpanBatchBuilder {
     b.num(s.range?.byteStart);
     b.num(s.range?.byteEnd);
     b.num(s.range?.line);
+    b.num(Number(s.endNs - s.startNs));
     b.endRow();
 
     // Run sums, with the root chosen as summarizeRuns does (no parent first, then earliest start,

@@ -19,6 +19,12 @@ import { SCHEMA, SCHEMA_VERSION, padNs } from './sqlJsSchema';
 import { openMemoryDatabase } from './sqlJsMemory';
 import { all, opt, toRun, toSourceRow, toSpan, type SourceDb } from './sqlJsRows';
 import { SqlJsSourceWriter } from './sqlJsWriter';
+import { usageFromIndex, type IndexUsage } from './sqlJsUsage';
+import { SearchIndexWriter } from './sqlJsSearchIndex';
+import { SearchBatchBuilder } from './sqlJsSearchRows';
+import { searchRuns, searchSpans } from './sqlJsSearch';
+import { SearchBuilds, type DeferOptions, type SearchIndexBuilder, type SearchIndexStatus } from './sqlJsSearchBuild';
+import { addSqlJsFeedback, listSqlJsFeedback } from './sqlJsFeedback';
 import { INSERT_SPAN_SQL, SpanBatchBuilder, rootPreview } from './spanRows';
 import type { Expr } from '../core/query/ast';
 import type {
@@ -51,8 +57,12 @@ export async function openSqlJsStore(wasmPath = path.join(__dirname, 'sql-wasm.w
 export class SqlJsStore implements TraceStore {
   private readonly sources = new Map<number, SourceDb>();
   private nextId = 1;
+  /** Search tables built after a streamed load (sqlJsSearchBuild.ts). */
+  private readonly builds: SearchBuilds;
 
-  constructor(private readonly SQL: SqlJsStatic) {}
+  constructor(private readonly SQL: SqlJsStatic) {
+    this.builds = new SearchBuilds(SQL, (src) => this.sources.get(src.id) === src);
+  }
 
   private createDb(info: SourceInfo, state: SourceRow['state']): SourceDb {
     const { db, inHeap } = openMemoryDatabase(this.SQL);
@@ -85,14 +95,20 @@ export class SqlJsStore implements TraceStore {
     const { db } = src;
     const runs = summarizeRuns(spans);
     const builder = new SpanBatchBuilder();
+    const search = new SearchBatchBuilder();
     for (const s of spans) {
       // Child counts: the builder counts them (every span is in this one batch).
       builder.add(s, s.parentId === undefined ? rootPreview(s) : undefined);
+      search.add(s);
     }
     const inserter = createBatchInserter(this.SQL, db, INSERT_SPAN_SQL);
+    const searchIndex = new SearchIndexWriter(this.SQL, db);
     db.exec('BEGIN');
     try {
-      inserter.insert(src.internalId, builder.take());
+      const batch = builder.take();
+      const refused: number[] = [];
+      inserter.insert(src.internalId, batch, refused);
+      searchIndex.insert(search.take(), 0, batch.count, refused);
       this.insertRuns(src, runs, spans);
       db.run('UPDATE sources SET span_count = (SELECT count(*) FROM spans), trace_count = ? WHERE id = ?', [runs.length, src.internalId]);
       db.exec('COMMIT');
@@ -102,6 +118,7 @@ export class SqlJsStore implements TraceStore {
       throw err;
     } finally {
       inserter.free();
+      searchIndex.free();
     }
     return this.sourceRow(src);
   }
@@ -146,7 +163,12 @@ export class SqlJsStore implements TraceStore {
 
   async beginSource(info: SourceInfo): Promise<SourceWriter> {
     const src = this.createDb(info, 'loading');
-    const writer = new SqlJsSourceWriter(this.SQL, src, () => this.drop(src.id));
+    const writer = new SqlJsSourceWriter(
+      this.SQL,
+      src,
+      () => this.drop(src.id),
+      () => this.builds.loaded(src.id),
+    );
     src.writer = writer;
     return writer;
   }
@@ -189,6 +211,7 @@ export class SqlJsStore implements TraceStore {
     const src = this.sources.get(sourceId);
     if (!src) return;
     this.sources.delete(sourceId);
+    this.builds.drop(sourceId);
     src.writer?.detach();
     src.db.close();
   }
@@ -211,9 +234,9 @@ export class SqlJsStore implements TraceStore {
     const params: SqlValue[] = [src.internalId];
     let where = 'source_id = ?';
     if (page.after) {
-      where += ' AND (start_ns > ? OR (start_ns = ? AND trace_id > ?))';
-      const s = padNs(page.after.startNs);
-      params.push(s, s, page.after.traceId);
+      // A row value, so SQLite seeks runs_by_start to the cursor instead of scanning up to it.
+      where += ' AND (start_ns, trace_id) > (?, ?)';
+      params.push(padNs(page.after.startNs), page.after.traceId);
     }
     params.push(page.limit);
     return all(src.db, `SELECT * FROM runs WHERE ${where} ORDER BY start_ns, trace_id LIMIT ?`, params).map((r) => toRun(r, src.id));
@@ -272,6 +295,12 @@ export class SqlJsStore implements TraceStore {
     return summary;
   }
 
+  /** Per-template and per-function usage of a source, from its index (see sqlJsUsage.ts). */
+  sourceUsage(sourceId: number): IndexUsage | undefined {
+    const src = this.get(sourceId);
+    return src && usageFromIndex(src.db, src.internalId);
+  }
+
   async spanContext(sourceId: number, byteStart: number): Promise<SpanContext | undefined> {
     const src = this.get(sourceId);
     if (!src) return undefined;
@@ -289,21 +318,56 @@ export class SqlJsStore implements TraceStore {
     };
   }
 
-  // Search and feedback: filled in by the search and feedback work (issue 5).
-  async searchSpans(_query: Expr, _opts?: SearchOptions): Promise<SpanRow[]> {
-    throw new Error('Search is not available in the embedded store yet');
+  /**
+   * Search every selected source's database (sqlJsSearch.ts). A query that reads the search
+   * tables waits for sources whose tables are still being built (see searchIndexStatus).
+   */
+  async searchSpans(query: Expr, opts: SearchOptions = {}): Promise<SpanRow[]> {
+    return searchSpans(this.searchable(opts), query, opts, (srcs) => this.ready(srcs, opts));
   }
 
-  async searchRuns(_query: Expr, _opts?: SearchOptions): Promise<RunSearchHit[]> {
-    throw new Error('Search is not available in the embedded store yet');
+  async searchRuns(query: Expr, opts: SearchOptions = {}): Promise<RunSearchHit[]> {
+    return searchRuns(this.searchable(opts), query, opts, (srcs) => this.ready(srcs, opts));
   }
 
-  async addFeedback(_sourceId: number, _mark: FeedbackMark): Promise<void> {
-    throw new Error('Feedback is not available in the embedded store yet');
+  private async ready(srcs: SourceDb[], opts: SearchOptions): Promise<SourceDb[]> {
+    await this.builds.whenReady(srcs, { signal: opts.signal, onProgress: opts.onIndexProgress });
+    return srcs.filter((s) => this.sources.get(s.id) === s);
   }
 
-  async listFeedback(_sourceId: number, _traceId: string, _spanId?: string): Promise<FeedbackMark[]> {
-    return [];
+  /** Whether a source's search tables are built (`ready`), or where their build is. */
+  searchIndexStatus(sourceId: number): SearchIndexStatus | undefined {
+    const src = this.get(sourceId);
+    return src && this.builds.status(src);
+  }
+
+  /**
+   * How to build the search tables of a source loaded without them (its writer's batches came
+   * without search rows, or it was reopened from such a cached index): a search that needs them
+   * runs `builder`, or `buildSearchIndex` does beforehand.
+   */
+  deferSearchIndex(sourceId: number, builder: SearchIndexBuilder, opts?: DeferOptions): void {
+    const src = this.get(sourceId);
+    if (src) this.builds.defer(src, builder, opts);
+  }
+
+  /** Build the source's search tables now, if they are not (resolves once they are in). */
+  buildSearchIndex(sourceId: number): Promise<void> {
+    const src = this.get(sourceId);
+    return src ? this.builds.build(src) : Promise.reject(new Error(`No source ${sourceId}`));
+  }
+
+  private searchable(opts: SearchOptions): SourceDb[] {
+    const all = [...this.sources.values()];
+    return opts.sourceIds ? all.filter((s) => opts.sourceIds?.includes(s.id)) : all;
+  }
+
+  async addFeedback(sourceId: number, mark: FeedbackMark): Promise<void> {
+    addSqlJsFeedback(this.get(sourceId), mark);
+  }
+
+  async listFeedback(sourceId: number, traceId: string, spanId?: string): Promise<FeedbackMark[]> {
+    return listSqlJsFeedback(this.get(sourceId), traceId, spanId);
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,8 @@ import type { Span } from '../core/model/span';
 import { spanKey } from '../core/trace/normalizeTrees';
 import { all, opt, toSourceRow, type Row, type SourceDb } from './sqlJsRows';
 import { createBatchInserter, type BatchInserter } from './fastInsert';
+import { SearchIndexWriter } from './sqlJsSearchIndex';
+import { SearchBatchBuilder } from './sqlJsSearchRows';
 import {
   INSERT_SPAN_SQL,
   KID_LAYOUT,
@@ -148,17 +150,28 @@ export class SqlJsSourceWriter implements SourceWriter {
   private inserter: BatchInserter | undefined;
   private readonly runInserter: BatchInserter;
   private readonly kidInserter: BatchInserter;
+  private readonly search: SearchIndexWriter;
   private readonly diags = new DiagnosticBag();
   private spans = 0;
   private pendingCount = 0;
   private dupSeq = 0;
   private lastId = 0;
   private done = false;
+  /** Rows offered so far (stored + refused), in order: the position of the next one. */
+  private offered = 0;
+  /** The position of each refused row, by its dup sequence number. */
+  private readonly refusedAt: number[] = [];
+  /** The span id a refused row was kept under (by dup sequence number). */
+  private readonly keptAs = new Map<number, number>();
+  /** A batch came without its search rows: they are built after the load (sqlJsSearchBuild.ts). */
+  private searchMissing = false;
 
   constructor(
     SQL: SqlJsStatic,
     private readonly src: SourceDb,
     private readonly dropSource: () => void,
+    /** Called once when the writer is done (finished, aborted or dropped). */
+    private readonly onDone?: () => void,
   ) {
     this.sourceId = src.id;
     this.db = src.db;
@@ -175,6 +188,7 @@ export class SqlJsSourceWriter implements SourceWriter {
     `);
     this.runInserter = createBatchInserter(SQL, this.db, `INSERT INTO temp.run_delta VALUES (${RUN_COLS_PARAMS})`, { layout: RUN_LAYOUT });
     this.kidInserter = createBatchInserter(SQL, this.db, `INSERT INTO temp.kid_delta VALUES (${KID_COLS_PARAMS})`, { layout: KID_LAYOUT });
+    this.search = new SearchIndexWriter(SQL, this.db);
   }
 
   /** Whether the fast insert path is in use. */
@@ -186,7 +200,9 @@ export class SqlJsSourceWriter implements SourceWriter {
   detach(): void {
     this.done = true;
     this.inserter = undefined;
+    if (this.src.writer !== this) return;
     this.src.writer = undefined;
+    this.onDone?.();
   }
 
   private check(): BatchInserter {
@@ -196,11 +212,15 @@ export class SqlJsSourceWriter implements SourceWriter {
 
   addSpans(spans: Span[]): AddRowsResult {
     const b = new SpanBatchBuilder();
+    const search = new SearchBatchBuilder();
     for (const s of spans) {
       const detachSelf = s.parentId !== undefined && s.parentId === s.spanId;
       b.add(s, s.parentId === undefined || detachSelf ? rootPreview(s) : undefined, 0, detachSelf);
+      search.add(s);
     }
-    return this.addRows(b.take());
+    const batch = b.take();
+    batch.search = search.take();
+    return this.addRows(batch);
   }
 
   addRows(batch: SpanRowBatch): AddRowsResult {
@@ -214,7 +234,10 @@ export class SqlJsSourceWriter implements SourceWriter {
     db.exec('BEGIN');
     try {
       const inserted = inserter.insert(src, batch, ignored);
+      if (batch.search) this.search.insert(batch.search, before, batch.count, ignored, this.dupSeq);
+      else if (batch.count > 0) this.searchMissing = true;
       if (ignored.length) this.keepDuplicates(batch, ignored);
+      this.offered += batch.count;
       if (inserted > 0) {
         if (batch.runs && batch.kids) this.mergeDeltas(batch.runs, batch.kids, before);
         else this.mergeFromRows(before);
@@ -296,6 +319,7 @@ export class SqlJsSourceWriter implements SourceWriter {
   /** Rows refused as duplicate ids: kept aside, told apart from re-deliveries by `finish`. */
   private keepDuplicates(batch: SpanRowBatch, ignored: number[]): void {
     const want = new Set(ignored);
+    for (const i of ignored) this.refusedAt.push(this.offered + i);
     const db = this.db;
     let i = 0;
     for (const row of batchRows(batch)) {
@@ -367,6 +391,8 @@ export class SqlJsSourceWriter implements SourceWriter {
         ]);
         this.spans++;
         this.lastId++;
+        this.search.restoreDuplicate(Number(d.seq), this.lastId);
+        this.keptAs.set(Number(d.seq), this.lastId);
         if (d.parent_id !== null) {
           if (
             !all(db, 'SELECT 1 AS x FROM spans WHERE source_id = ? AND trace_id = ? AND span_id = ?', [src, d.trace_id, d.parent_id]).length
@@ -425,8 +451,21 @@ export class SqlJsSourceWriter implements SourceWriter {
       if (hasAffected) db.run(TRACE_RUNS_SQL, { $src: src });
       db.run(
         `UPDATE sources SET span_count = ?, trace_count = (SELECT count(*) FROM runs WHERE source_id = ?), state = ?,
-         indexed_bytes = coalesce(?, indexed_bytes), format = coalesce(?, format) WHERE id = ?`,
-        [this.spans, src, opts.partial ? 'partial' : 'complete', opts.indexedBytes ?? null, opts.format ?? null, src],
+         indexed_bytes = coalesce(?, indexed_bytes), format = coalesce(?, format), search_state = ?, offered_rows = ? WHERE id = ?`,
+        [
+          this.spans,
+          src,
+          opts.partial ? 'partial' : 'complete',
+          opts.indexedBytes ?? null,
+          opts.format ?? null,
+          this.searchMissing ? 'pending' : 'ready',
+          this.offered,
+          src,
+        ],
+      );
+      // Where the refused rows went, for the search pass that names spans by position.
+      this.refusedAt.forEach((position, seq) =>
+        db.run('INSERT INTO span_refused (position, span_pk) VALUES (?, ?)', [position, this.keptAs.get(seq) ?? null]),
       );
       db.exec('COMMIT');
       if (hasAffected && opts.resolvePreviews) await this.fillPreviews(opts.resolvePreviews);
@@ -450,6 +489,7 @@ export class SqlJsSourceWriter implements SourceWriter {
     this.inserter?.free();
     this.runInserter.free();
     this.kidInserter.free();
+    this.search.free();
     this.detach();
   }
 

@@ -179,6 +179,18 @@ export interface SearchOptions {
   now?: bigint;
   /** Stop early: the promise rejects with an AbortError. */
   signal?: AbortSignal;
+  /**
+   * A source's search index is still being built (the embedded store builds it after the load):
+   * the search waits for it, and reports how far it is here.
+   */
+  onIndexProgress?: (p: SearchIndexProgress) => void;
+}
+
+/** How far the search index of a source is built (spans). */
+export interface SearchIndexProgress {
+  sourceId: number;
+  done: number;
+  total: number;
 }
 
 /** A run that meets a query, with the span that meets most of its terms. */

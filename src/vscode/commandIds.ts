@@ -3,6 +3,8 @@
 export const Commands = {
   openTraceFile: 'tracelens.openTraceFile',
   revealSpan: 'tracelens.revealSpan',
+  showSpanDetail: 'tracelens.showSpanDetail',
+  openSpanAsText: 'tracelens.openSpanAsText',
   revealRun: 'tracelens.revealRun',
   refreshRuns: 'tracelens.refreshRuns',
   closeSource: 'tracelens.closeSource',
@@ -19,6 +21,17 @@ export const Commands = {
   filterRuns: 'tracelens.filterRuns',
   openAsFormat: 'tracelens.openAsFormat',
   clearRunsFilter: 'tracelens.clearRunsFilter',
+  searchSpans: 'tracelens.searchSpans',
+  goToRun: 'tracelens.goToRun',
+  findTemplateRuns: 'tracelens.findTemplateRuns',
+  runSavedQuery: 'tracelens.runSavedQuery',
+  saveQuery: 'tracelens.saveQuery',
+  connectStore: 'tracelens.connectStore',
+  disconnectStore: 'tracelens.disconnectStore',
+  pushToStore: 'tracelens.pushToStore',
+  teamStoreLoadMore: 'tracelens.teamStoreLoadMore',
+  markGood: 'tracelens.markGood',
+  markBad: 'tracelens.markBad',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

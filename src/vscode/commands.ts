@@ -14,6 +14,7 @@ import type { Log } from './log';
 import type { RunsNode, RunsTreeProvider } from './runsTree';
 import { isSpanRef, spanUri, type SpanRef } from './spanDocument';
 import type { SourceManager } from './sourceManager';
+import type { SpanDetailController } from './spanDetailController';
 
 const TRACE_PATTERN = /\.(otlp\.jsonl?|otlp\.pb|traces\.jsonl?|decisions\.jsonl|openlineage\.jsonl?)$/i;
 
@@ -26,6 +27,7 @@ export interface CommandDeps {
   texts: WorkspaceTexts;
   traced: TracedTemplates;
   lineage: LineageController;
+  spanDetail: SpanDetailController;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -55,9 +57,20 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       if (!uri) return;
       await vscode.commands.executeCommand('vscode.openWith', uri, TRACE_PATTERN.test(uri.path) ? TRACE_EDITOR : TRACE_EDITOR_ANY);
     }),
+    // Reveal Span (a click in the Runs view) and Show Span Detail open the span detail panel.
     reg(Commands.revealSpan, async (arg) => {
       const ref = spanRefFrom(arg);
       if (!ref) throw new Error('Reveal Span needs a span: pick one in the Runs view.');
+      await d.spanDetail.show(ref);
+    }),
+    reg(Commands.showSpanDetail, async (arg) => {
+      const ref = spanRefFrom(arg) ?? spanRefFrom(d.treeView.selection[0]);
+      if (!ref) throw new Error('Show Span Detail needs a span: pick one in the Runs view.');
+      await d.spanDetail.show(ref, { preserveFocus: false });
+    }),
+    reg(Commands.openSpanAsText, async (arg) => {
+      const ref = spanRefFrom(arg) ?? spanRefFrom(d.treeView.selection[0]);
+      if (!ref) throw new Error('Open Span as Text needs a span: pick one in the Runs view.');
       const src = await d.sources.byId(ref.sourceId);
       const row = await (await d.sources.getStore()).getSpan(ref.sourceId, ref.traceId, ref.spanId);
       if (!src || !row) throw new Error('That span is no longer loaded.');
@@ -102,18 +115,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         `TraceLens: ${src.label} read as ${FORMAT_LABELS[src.format as FormatId] ?? src.format}: ${src.summary.spans} spans, ${src.diagnostics.length} problems.`,
       );
     }),
-    reg(Commands.filterRuns, async (arg) => {
-      const o = arg as { traceIds?: unknown; label?: unknown };
-      if (!o || !Array.isArray(o.traceIds) || !o.traceIds.every((t) => typeof t === 'string'))
-        throw new Error('Filter Runs needs a list of runs.');
-      d.tree.setFilter({ traceIds: o.traceIds as string[], label: typeof o.label === 'string' ? o.label : 'filtered' });
-      d.treeView.description = d.tree.filterLabel;
-      await vscode.commands.executeCommand('tracelens.runs.focus');
-    }),
-    reg(Commands.clearRunsFilter, () => {
-      d.tree.setFilter(undefined);
-      d.treeView.description = undefined;
-    }),
+    // filterRuns and clearRunsFilter: searchFeature.ts (one filter for CodeLens lists and queries).
     reg(Commands.showLineage, async (arg) => {
       const ref = spanRefFrom(arg) ?? spanRefFrom(d.treeView.selection[0]) ?? (await pickRun(d));
       if (ref) await d.lineage.show(ref);

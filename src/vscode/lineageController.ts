@@ -11,7 +11,9 @@ import type { LineageGraph, LineageRun } from '../core/model/lineage';
 import type { Span } from '../core/model/span';
 import { importFile } from '../ingest/importFile';
 import { Commands } from './commandIds';
-import { LineagePanel, type LineagePanelInput } from './lineagePanel';
+import { LineagePanel, type LineagePanelHandlers, type LineagePanelInput } from './lineagePanel';
+import { defaultDetail } from './lineageSession';
+import { originFromState, type PanelOrigin } from '../protocol/spanDetailMessages';
 import type { Log } from './log';
 import { resolveTracedFile } from './navigation';
 import type { SourceManager } from './sourceManager';
@@ -23,12 +25,19 @@ const MAX_LINEAGE_SPANS = 5000;
 export class LineageController implements vscode.Disposable {
   private panel: LineagePanel | undefined;
   private closure: LineageGraph = { nodes: [], edges: [] };
+  /** The span the panel's graph was built for. */
+  private ref: SpanRef | undefined;
+  /** A restored panel whose source is not loaded (yet). */
+  private waiting: PanelOrigin | undefined;
+  private readonly sourcesChanged: vscode.Disposable;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly sources: SourceManager,
     private readonly log: Log,
-  ) {}
+  ) {
+    this.sourcesChanged = sources.onDidChange(() => void this.onSourcesChanged());
+  }
 
   get isOpen(): boolean {
     return this.panel !== undefined;
@@ -39,41 +48,116 @@ export class LineageController implements vscode.Disposable {
       this.inputFor(ref),
     );
     if (!input) throw new Error('No output to trace back from that span.');
+    this.ref = ref;
+    this.waiting = undefined;
     if (this.panel) {
       this.panel.setGraph(input);
       this.panel.reveal();
       return;
     }
-    this.panel = LineagePanel.create(
-      this.extensionUri,
-      input,
-      {
-        onOpenNode: async (node) => {
-          const r = node.ref;
-          if (r?.traceId && r.spanId && (node.type === 'span' || node.type === 'output')) {
-            await vscode.commands.executeCommand(Commands.revealSpan, { sourceId: ref.sourceId, traceId: r.traceId, spanId: r.spanId });
-          } else if (r?.file) {
-            const found = await resolveTracedFile(r.file);
-            if ('error' in found) throw new Error(found.error);
-            const doc = await vscode.workspace.openTextDocument(found.uri);
-            const line = Math.min(Math.max(1, r.line ?? 1), doc.lineCount) - 1;
-            await vscode.window.showTextDocument(doc, { selection: new vscode.Range(line, 0, line, 0), preview: true });
-          }
-        },
-        // Host-side "12 more …" stand-ins from collapseSiblings expand to their members.
-        onExpand: (node) => {
-          if (!node.collapsed) return undefined;
-          const m = new Set(node.collapsed.members);
-          return {
-            nodes: this.closure.nodes.filter((n) => m.has(n.id)),
-            edges: this.closure.edges.filter((e) => m.has(e.from) || m.has(e.to)),
-            remove: [node.id],
-          };
-        },
+    this.adopt(LineagePanel.create(this.extensionUri, input, this.handlers(), { log: this.log }));
+  }
+
+  /**
+   * The serializer's entry: a panel VS Code restored after a reload, with the state its page saved
+   * (ids only). The graph is rebuilt from the source if it is loaded; otherwise the panel says so,
+   * offers to reopen the file, and fills in once it is loaded again.
+   */
+  async restore(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const origin = originFromState(state);
+    const empty: LineagePanelInput = { graph: { nodes: [], edges: [] }, origin };
+    const panel = this.adopt(new LineagePanel(webviewPanel, this.extensionUri, empty, this.handlers(), this.log));
+    if (!origin) {
+      panel.showError('Nothing to show: use TraceLens: Show Lineage on a run.');
+      return;
+    }
+    await this.openOrigin(panel, origin);
+  }
+
+  private adopt(panel: LineagePanel): LineagePanel {
+    if (this.panel && this.panel !== panel) this.panel.dispose();
+    this.panel = panel;
+    panel.onDidDispose(() => {
+      if (this.panel !== panel) return;
+      this.panel = undefined;
+      this.waiting = undefined;
+    });
+    return panel;
+  }
+
+  private async openOrigin(panel: LineagePanel, origin: PanelOrigin): Promise<void> {
+    const source = (await this.sources.loaded()).find((s) => s.uri.toString() === origin.source);
+    if (source) {
+      const ref = { sourceId: source.id, traceId: origin.traceId, spanId: origin.spanId };
+      const input = await this.inputFor(ref);
+      if (input) {
+        this.ref = ref;
+        this.waiting = undefined;
+        panel.setGraph(input);
+        return;
+      }
+    }
+    this.waiting = origin;
+    const label = vscode.Uri.parse(origin.source, true).path.split('/').pop() ?? origin.source;
+    const text = source
+      ? `Run ${origin.traceId} is not in ${label} any more.`
+      : `${label} is no longer loaded in TraceLens: reopen it to see this lineage again.`;
+    panel.showError(text);
+    if (!source && origin.source.startsWith('file:')) {
+      // Not awaited: the restore must not wait for the user to answer.
+      void vscode.window.showInformationMessage(`TraceLens: ${text}`, 'Reopen').then(async (answer) => {
+        if (answer === 'Reopen') await vscode.commands.executeCommand(Commands.openTraceFile, vscode.Uri.parse(origin.source, true));
+      });
+    }
+  }
+
+  /** A restored panel waiting for its source: fill it in once the source is loaded again. */
+  private async onSourcesChanged(): Promise<void> {
+    const panel = this.panel;
+    const origin = this.waiting;
+    if (!panel || !origin) return;
+    if (!(await this.sources.loaded()).some((s) => s.uri.toString() === origin.source)) return;
+    try {
+      await this.openOrigin(panel, origin);
+    } catch (err) {
+      this.log.error(`Lineage restore: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private handlers(): LineagePanelHandlers {
+    return {
+      onOpenNode: async (node) => {
+        const r = node.ref;
+        const sourceId = this.ref?.sourceId;
+        if (r?.traceId && r.spanId && (node.type === 'span' || node.type === 'output')) {
+          if (sourceId === undefined) return;
+          await vscode.commands.executeCommand(Commands.showSpanDetail, { sourceId, traceId: r.traceId, spanId: r.spanId });
+        } else if (r?.file) {
+          const found = await resolveTracedFile(r.file);
+          if ('error' in found) throw new Error(found.error);
+          const doc = await vscode.workspace.openTextDocument(found.uri);
+          const line = Math.min(Math.max(1, r.line ?? 1), doc.lineCount) - 1;
+          await vscode.window.showTextDocument(doc, { selection: new vscode.Range(line, 0, line, 0), preview: true });
+        }
       },
-      { log: this.log },
-    );
-    this.panel.onDidDispose(() => (this.panel = undefined));
+      // A span's detail pane offers the span detail panel.
+      onNodeDetail: (node) => {
+        const d = defaultDetail(node);
+        return node.ref?.traceId && node.ref.spanId && (node.type === 'span' || node.type === 'output')
+          ? { ...d, openLabel: 'Open Span Detail' }
+          : d;
+      },
+      // Host-side "12 more …" stand-ins from collapseSiblings expand to their members.
+      onExpand: (node) => {
+        if (!node.collapsed) return undefined;
+        const m = new Set(node.collapsed.members);
+        return {
+          nodes: this.closure.nodes.filter((n) => m.has(n.id)),
+          edges: this.closure.edges.filter((e) => m.has(e.from) || m.has(e.to)),
+          remove: [node.id],
+        };
+      },
+    };
   }
 
   private async inputFor(ref: SpanRef): Promise<LineagePanelInput | undefined> {
@@ -105,7 +189,14 @@ export class LineageController implements vscode.Disposable {
       rootId: root,
       problemNodeIds: pathsToProblems(closure, root).nodes,
       truncated: closure.truncated || cut,
+      // Kept by the page (setState) so the panel can be restored after a window reload.
+      origin: await this.originOf(ref),
     };
+  }
+
+  private async originOf(ref: SpanRef): Promise<PanelOrigin | undefined> {
+    const source = await this.sources.byId(ref.sourceId);
+    return source ? { v: 1, source: source.uri.toString(), traceId: ref.traceId, spanId: ref.spanId } : undefined;
   }
 
   /** Every span of a trace, walking the store's tree breadth first. */
@@ -129,5 +220,6 @@ export class LineageController implements vscode.Disposable {
 
   dispose(): void {
     this.panel?.dispose();
+    this.sourcesChanged.dispose();
   }
 }

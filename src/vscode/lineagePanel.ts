@@ -91,6 +91,11 @@ export class LineagePanel implements vscode.Disposable {
     if (!this.disposed) this.session.setGraph(input);
   }
 
+  /** Shows a message in the page's status line. */
+  showError(text: string): void {
+    if (!this.disposed) this.session.showError(text);
+  }
+
   /** Selects a node in the page (e.g. when the Runs tree's selection moves); `focus` also zooms to it. */
   select(nodeId: string, focus = false): void {
     if (!this.disposed) this.session.select(nodeId, focus);

@@ -13,6 +13,7 @@ import {
   type LineagePageMessage,
   type LineageViewOptions,
 } from '../protocol/lineageMessages';
+import type { PanelOrigin } from '../protocol/spanDetailMessages';
 
 /** What the panel shows. */
 export interface LineagePanelInput {
@@ -26,6 +27,8 @@ export interface LineagePanelInput {
   /** The closure was cut by a depth or size limit. */
   truncated?: boolean;
   options?: LineageViewOptions;
+  /** The source and span the graph was built for: the page keeps it to be restored after a reload. */
+  origin?: PanelOrigin;
 }
 
 type MaybeThenable<T> = T | PromiseLike<T>;
@@ -113,6 +116,11 @@ export class LineageSession {
     if (this.nodes.has(nodeId)) void this.post({ type: 'lineageSelect', nodeId, focus });
   }
 
+  /** A message for the page's status line (e.g. "source no longer loaded"). */
+  showError(text: string): void {
+    void this.post({ type: 'lineageError', text });
+  }
+
   /** Whether the session sent this node (and so accepts requests about it). */
   has(nodeId: string): boolean {
     return this.nodes.has(nodeId);
@@ -162,6 +170,7 @@ export class LineageSession {
         : undefined,
       truncated: i.truncated,
       options: i.options,
+      origin: i.origin,
     };
   }
 

@@ -9,6 +9,7 @@ import { codeLocationsForSpan } from '../core/code/spanCode';
 import type { Span } from '../core/model/span';
 import { resolveTemplate, type TemplateMatch } from '../core/templates/resolveTemplate';
 import { TRACED_TEMPLATE_SCHEME } from './commandIds';
+import { announceRevision } from './spanDetailGit';
 import { WorkspaceTexts } from './workspaceTexts';
 
 const roots = (): string[] => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
@@ -51,11 +52,9 @@ export async function goToCode(span: Span): Promise<void> {
       continue;
     }
     await openAt(found.uri, loc.line);
-    const notes = [
-      found.mapping && `matched ${loc.file} as ${found.mapping}`,
-      loc.revision && `traced at revision ${loc.revision.slice(0, 12)}`,
-    ].filter(Boolean);
-    if (notes.length) void vscode.window.setStatusBarMessage(`TraceLens: ${notes.join('; ')}`, 8000);
+    if (found.mapping) void vscode.window.setStatusBarMessage(`TraceLens: matched ${loc.file} as ${found.mapping}`, 8000);
+    // "src/agent.ts changed since the traced revision abc1234 — Show Diff" (git answers later).
+    if (loc.revision && !loc.library) void announceRevision(found.uri, loc.revision).catch(() => undefined);
     return;
   }
   throw new Error(`Could not open the code of "${span.name}": ${[...new Set(misses)].join('; ')}`);

@@ -2,23 +2,31 @@
 // events. Runs are paged with a keyset cursor so a large source never loads whole.
 
 import * as vscode from 'vscode';
+import type { Expr } from '../core/query/ast';
+import { MAX_LIMIT } from '../core/query/compileSql';
 import type { RunRow, SpanRow } from '../store/traceStore';
 import { moreItem, runItem, sourceItem, spanItem } from './runsTreeItems';
 import type { LoadedSource, SourceManager } from './sourceManager';
+import type { TeamNode, TeamStoreTree } from './storeConnectionTree';
 
 export type RunsNode =
   | { type: 'source'; source: LoadedSource }
   | { type: 'run'; source: LoadedSource; run: RunRow }
   | { type: 'span'; source: LoadedSource; span: SpanRow }
-  | { type: 'more'; source: LoadedSource; shown: number };
+  | { type: 'more'; source: LoadedSource; shown: number }
+  | TeamNode;
+
+export type RunsFilter = { traceIds: string[]; label: string } | { query: Expr; label: string };
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly pages = new Map<number, number>();
-  /** When set, only these runs are listed (from a CodeLens or a search). */
-  private filter?: { traceIds: Set<string>; label: string };
+  /** When set, only these runs are listed: a list (from a CodeLens) or a query (Filter Runs…). */
+  private filter?: { traceIds: Set<string>; label: string } | { query: Expr; label: string };
   private readonly subscription: vscode.Disposable;
+  /** The connected team store's part of the tree (a "Team store (host/db)" root), when set. */
+  team?: TeamStoreTree;
 
   constructor(
     private readonly sources: SourceManager,
@@ -31,14 +39,43 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     this.changed.fire(undefined);
   }
 
-  setFilter(filter: { traceIds: string[]; label: string } | undefined): void {
-    this.filter = filter && { traceIds: new Set(filter.traceIds), label: filter.label };
+  setFilter(filter: RunsFilter | undefined): void {
+    this.filter = filter && ('query' in filter ? filter : { traceIds: new Set(filter.traceIds), label: filter.label });
     void vscode.commands.executeCommand('setContext', 'tracelens.runsFiltered', !!filter);
     this.refresh();
   }
 
+  /** The active filter: its label, and its query when it is one (re-run on every refresh). */
+  get activeFilter(): { label: string; query?: Expr; runCount?: number } | undefined {
+    const f = this.filter;
+    return f && ('query' in f ? { label: f.label, query: f.query } : { label: f.label, runCount: f.traceIds.size });
+  }
+
   get filterLabel(): string | undefined {
-    return this.filter && `${this.filter.label} (${this.filter.traceIds.size} runs)`;
+    const f = this.filter;
+    return f && ('query' in f ? f.label : `${f.label} (${f.traceIds.size} runs)`);
+  }
+
+  /** Widen the source's page until it lists the run (for `reveal`); false when it is not there. */
+  async ensureListed(source: LoadedSource, traceId: string): Promise<boolean> {
+    if (this.filter) return (await this.filteredRuns(source)).some((r) => r.traceId === traceId);
+    const store = await this.sources.getStore();
+    let after: RunRow | undefined;
+    for (let seen = 0; ;) {
+      const page = await store.listRuns(source.id, { limit: 500, after: after && { startNs: after.startNs, traceId: after.traceId } });
+      const at = page.findIndex((r) => r.traceId === traceId);
+      if (at >= 0) {
+        const needed = Math.ceil((seen + at + 1) / this.pageSize());
+        if (needed > (this.pages.get(source.id) ?? 1)) {
+          this.pages.set(source.id, needed);
+          this.refresh();
+        }
+        return true;
+      }
+      if (page.length < 500) return false;
+      seen += page.length;
+      after = page[page.length - 1];
+    }
   }
 
   loadMore(sourceId: number): void {
@@ -48,6 +85,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   getTreeItem(node: RunsNode): vscode.TreeItem {
     switch (node.type) {
+      case 'team':
+        return this.team?.getTreeItem(node) ?? new vscode.TreeItem('');
       case 'source':
         return sourceItem(node.source);
       case 'run':
@@ -60,7 +99,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   }
 
   async getChildren(node?: RunsNode): Promise<RunsNode[]> {
-    if (!node) return (await this.sources.loaded()).map((source) => ({ type: 'source', source }));
+    // Without waiting for loads in flight: a big file is listed with its first runs while it loads.
+    if (!node) return [...(this.team?.roots() ?? []), ...this.sources.visible().map((source): RunsNode => ({ type: 'source', source }))];
+    if (node.type === 'team') return (await this.team?.getChildren(node)) ?? [];
     const store = await this.sources.getStore();
     const { source } = node;
     switch (node.type) {
@@ -82,6 +123,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   }
 
   async getParent(node: RunsNode): Promise<RunsNode | undefined> {
+    if (node.type === 'team') return this.team?.getParent(node);
     const store = await this.sources.getStore();
     switch (node.type) {
       case 'source':
@@ -102,6 +144,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   private async filteredRuns(source: LoadedSource): Promise<RunRow[]> {
     const store = await this.sources.getStore();
+    if (this.filter && 'query' in this.filter) {
+      const hits = await store.searchRuns(this.filter.query, { sourceIds: [source.id], limit: MAX_LIMIT });
+      return hits.map((h) => h.run);
+    }
     const wanted = this.filter?.traceIds ?? new Set<string>();
     const out: RunRow[] = [];
     let after: RunRow | undefined;

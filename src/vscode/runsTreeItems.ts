@@ -8,7 +8,7 @@ import type { RunRow, SpanRow } from '../store/traceStore';
 import { Commands } from './commandIds';
 import type { LoadedSource } from './sourceManager';
 
-const KIND_ICON: Record<SpanKind, string> = {
+export const KIND_ICON: Record<SpanKind, string> = {
   agent: 'hubot',
   chain: 'symbol-method',
   llm: 'sparkle',
@@ -40,6 +40,16 @@ export function sourceItem(src: LoadedSource): vscode.TreeItem {
   const { traces, spans, errorSpans } = src.summary;
   item.description = `${count(traces, 'run')} · ${count(spans, 'span')}${errors ? ` · ${count(errors, 'problem')}` : ''}`;
   item.tooltip = `${src.uri.fsPath}\nFormat: ${src.format}\n${count(traces, 'run')}, ${count(spans, 'span')}, ${count(errorSpans, 'error')}\n${count(src.diagnostics.length, 'diagnostic')}`;
+  // A big file still loading, or one whose load was cancelled or failed (what was read is kept).
+  const read = src.bytes > 0 ? `${Math.floor(((src.bytesIndexed ?? src.bytes) / src.bytes) * 100)}%` : '';
+  if (src.state === 'loading') {
+    item.iconPath = new vscode.ThemeIcon('loading~spin');
+    item.description = `loading ${read} · ${count(spans, 'span')} so far`;
+  } else if (src.state === 'partial') {
+    item.iconPath = new vscode.ThemeIcon('warning', yellow);
+    item.description = `partial: ${read} read · ${item.description}`;
+    item.tooltip += `\nPartial: loading stopped at byte ${src.bytesIndexed ?? 0} of ${src.bytes}; reopen the file to load it whole`;
+  }
   item.resourceUri = src.uri;
   return item;
 }

@@ -11,8 +11,15 @@ import { TraceCodeLensProvider } from './traceCodeLens';
 import { WorkspaceTexts } from './workspaceTexts';
 import { createLog } from './log';
 import { RunsTreeProvider } from './runsTree';
+import { SearchFeature } from './searchFeature';
 import { SourceManager } from './sourceManager';
+import { createTeamStore } from './storeConnectionSetup';
+import type { FeedbackController } from './feedback';
+import type { StoreConnection } from './storeConnection';
 import { SpanDocumentProvider } from './spanDocument';
+import { SpanDetailController } from './spanDetailController';
+import { GIT_REVISION_SCHEME, GitRevisionDocuments } from './spanDetailGit';
+import { registerPanelSerializers } from './spanDetailSerializers';
 import { TraceEditorProvider } from './traceEditor';
 
 /** What `activate` returns: used by the integration tests and by other extensions. */
@@ -21,6 +28,10 @@ export interface TraceLensApi {
   runsTree: RunsTreeProvider;
   receiver: LiveReceiverController;
   lineage: LineageController;
+  search: SearchFeature;
+  spanDetail: SpanDetailController;
+  teamStore: StoreConnection;
+  feedback: FeedbackController;
 }
 
 async function openEmbeddedStore(extensionUri: vscode.Uri): Promise<TraceStore> {
@@ -31,7 +42,9 @@ async function openEmbeddedStore(extensionUri: vscode.Uri): Promise<TraceStore> 
 
 export function createServices(context: vscode.ExtensionContext): TraceLensApi {
   const log = createLog();
-  const sources = new SourceManager(() => openEmbeddedStore(context.extensionUri), log);
+  // Indexes of opened files are cached in the extension's storage, keyed by the file's identity.
+  const indexCache = vscode.Uri.joinPath(context.globalStorageUri, 'index-cache').fsPath;
+  const sources = new SourceManager(() => openEmbeddedStore(context.extensionUri), log, indexCache);
   const pageSize = (): number => vscode.workspace.getConfiguration('tracelens').get<number>('runs.pageSize', 200);
   const runsTree = new RunsTreeProvider(sources, pageSize);
   const treeView = vscode.window.createTreeView(VIEW_RUNS, { treeDataProvider: runsTree, showCollapseAll: true });
@@ -41,6 +54,9 @@ export function createServices(context: vscode.ExtensionContext): TraceLensApi {
   const traced = new TracedTemplates();
   const lenses = new TraceCodeLensProvider(sources, texts);
   const lineage = new LineageController(context.extensionUri, sources, log);
+  const spanDetail = new SpanDetailController(context.extensionUri, sources, log);
+  const search = new SearchFeature({ sources, tree: runsTree, treeView, texts, state: context.workspaceState, log });
+  const team = createTeamStore(context, { sources, runsTree, treeView, log, pageSize });
   const fileSelector: vscode.DocumentSelector = { scheme: 'file' };
   const editorOptions = { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } };
 
@@ -57,10 +73,16 @@ export function createServices(context: vscode.ExtensionContext): TraceLensApi {
     vscode.workspace.registerTextDocumentContentProvider(TRACED_TEMPLATE_SCHEME, traced),
     lenses,
     lineage,
+    spanDetail,
+    vscode.workspace.registerTextDocumentContentProvider(GIT_REVISION_SCHEME, new GitRevisionDocuments()),
+    ...registerPanelSerializers(spanDetail, lineage, log),
     vscode.languages.registerCodeLensProvider(fileSelector, lenses),
     vscode.languages.registerHoverProvider(fileSelector, lenses),
-    ...registerCommands({ sources, tree: runsTree, treeView, log, receiver, texts, traced, lineage }),
+    ...registerCommands({ sources, tree: runsTree, treeView, log, receiver, texts, traced, lineage, spanDetail }),
+    search,
+    ...search.register(),
+    ...team.disposables,
   );
   log.info('TraceLens activated');
-  return { sources, runsTree, receiver, lineage };
+  return { search, sources, runsTree, receiver, lineage, spanDetail, teamStore: team.teamStore, feedback: team.feedback };
 }

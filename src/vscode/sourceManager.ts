@@ -1,38 +1,30 @@
 // Loaded sources: reads files into the store (lazily opened), ref-counted by the editors that
-// show them, with their diagnostics in the Problems panel. The source file is never written.
+// show them, with their diagnostics in the Problems panel. Files stream in (sourceLoader.ts): a
+// big one is listed with its first runs while the rest loads, and can be cancelled, keeping what
+// was read. The source file is never written.
 
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../core/model/diagnostic';
 import type { FormatId } from '../core/model/format';
 import type { Span } from '../core/model/span';
 import { normalizeTrees, spanKey } from '../core/trace/normalizeTrees';
-import { summarizeRuns, type RunSummary } from '../core/trace/runs';
-import { summarize, type SourceSummary } from '../core/trace/summary';
-import { usageStats, type SourceUsage } from '../core/trace/usageStats';
-import { importFile } from '../ingest/importFile';
-import { readSpanFromSource } from '../ingest/readSpan';
+import { summarizeRuns } from '../core/trace/runs';
+import { summarize } from '../core/trace/summary';
+import { usageStats } from '../core/trace/usageStats';
 import type { TraceStore } from '../store/traceStore';
 import type { Log } from './log';
+import { loadFileSource, readSpansBack, type LoadedSource } from './sourceLoader';
 
-export interface LoadedSource {
-  id: number;
-  uri: vscode.Uri;
-  label: string;
-  format: string;
-  bytes: number;
-  summary: SourceSummary;
-  /** The first runs, for the summary page; the tree pages through the store. */
-  firstRuns: RunSummary[];
-  diagnostics: Diagnostic[];
-  /** Sources with no file behind them (live spans) keep their spans here for the detail view. */
-  memory?: Map<string, Span>;
-  /** Per template and per traced function: what CodeLens and hovers show. */
-  usage: SourceUsage;
-}
+export type { LoadedSource } from './sourceLoader';
 
 interface Entry {
   refs: number;
   loading: Promise<LoadedSource>;
+  /** What the tree shows: the loaded source, or a big file's while it loads. */
+  current?: LoadedSource;
+  /** Aborts a load in flight (Cancel, or the source closed while loading). */
+  controller?: AbortController;
+  closing?: boolean;
 }
 
 export class SourceManager implements vscode.Disposable {
@@ -41,10 +33,14 @@ export class SourceManager implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly problems = vscode.languages.createDiagnosticCollection('tracelens');
   private store?: Promise<TraceStore>;
+  /** Formats the user chose with "Open as Format…", by source URI. */
+  private readonly formatOverrides = new Map<string, FormatId>();
 
   constructor(
     private readonly openStore: () => Promise<TraceStore>,
     private readonly log: Log,
+    /** The index cache folder (the extension's global storage); none: no caching. */
+    private readonly cacheDir?: string,
   ) {}
 
   getStore(): Promise<TraceStore> {
@@ -54,16 +50,24 @@ export class SourceManager implements vscode.Disposable {
 
   /** Load a file (once) and take a reference to it; `release` gives it back. */
   acquire(uri: vscode.Uri): Promise<LoadedSource> {
-    const key = uri.toString();
-    const existing = this.entries.get(key);
+    const existing = this.entries.get(uri.toString());
     if (existing) {
       existing.refs++;
       return existing.loading;
     }
-    const loading = this.load(uri);
-    this.entries.set(key, { refs: 1, loading });
-    loading.catch(() => this.entries.delete(key));
-    return loading;
+    return this.startLoad(uri, 1).loading;
+  }
+
+  private startLoad(uri: vscode.Uri, refs: number): Entry {
+    const key = uri.toString();
+    const entry: Entry = { refs, loading: undefined as unknown as Promise<LoadedSource>, controller: new AbortController() };
+    entry.loading = this.load(uri, entry);
+    this.entries.set(key, entry);
+    entry.loading.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+      if (entry.current) this.changed.fire();
+    });
+    return entry;
   }
 
   async release(uri: vscode.Uri): Promise<void> {
@@ -83,8 +87,22 @@ export class SourceManager implements vscode.Disposable {
     await this.unload(uri, entry);
   }
 
+  /**
+   * Stop a load in flight (what the notification's Cancel does): what was read stays loaded,
+   * marked partial. False when nothing was loading.
+   */
+  cancel(uri: vscode.Uri): boolean {
+    const entry = this.entries.get(uri.toString());
+    if (!entry?.controller || entry.controller.signal.aborted) return false;
+    entry.controller.abort();
+    return true;
+  }
+
   private async unload(uri: vscode.Uri, entry: Entry): Promise<void> {
     this.problems.delete(uri);
+    entry.closing = true;
+    entry.controller?.abort();
+    entry.current = undefined;
     try {
       const src = await entry.loading;
       await (await this.getStore()).removeSource(src.id);
@@ -102,7 +120,8 @@ export class SourceManager implements vscode.Disposable {
   putMemorySource(uri: vscode.Uri, label: string, spans: Span[], diagnostics: Diagnostic[]): Promise<LoadedSource> {
     const key = uri.toString();
     const previous = this.entries.get(key);
-    const loading = (async (): Promise<LoadedSource> => {
+    const entry: Entry = { refs: previous?.refs ?? 1, loading: undefined as unknown as Promise<LoadedSource>, current: previous?.current };
+    entry.loading = (async (): Promise<LoadedSource> => {
       const store = await this.getStore();
       const old = await previous?.loading.catch(() => undefined);
       if (old) await store.removeSource(old.id);
@@ -121,25 +140,35 @@ export class SourceManager implements vscode.Disposable {
         diagnostics,
         memory: new Map(clean.map((s) => [spanKey(s.traceId, s.spanId), s])),
         usage: usageStats(clean),
+        state: 'complete',
+        bytesIndexed: 0,
+        reader: 'record',
       };
+      entry.current = src;
       this.changed.fire();
       return src;
     })();
-    this.entries.set(key, { refs: previous?.refs ?? 1, loading });
-    return loading;
+    this.entries.set(key, entry);
+    return entry.loading;
   }
 
+  /** Every source, once loaded (waits for loads in flight). */
   async loaded(): Promise<LoadedSource[]> {
     const settled = await Promise.allSettled([...this.entries.values()].map((e) => e.loading));
     return settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   }
 
-  async byId(id: number): Promise<LoadedSource | undefined> {
-    return (await this.loaded()).find((s) => s.id === id);
+  /**
+   * What the Runs tree lists, without waiting: loaded sources, and big files still loading once
+   * their first runs are in (`state: 'loading'`).
+   */
+  visible(): LoadedSource[] {
+    return [...this.entries.values()].flatMap((e) => (e.current ? [e.current] : []));
   }
 
-  /** Formats the user chose with "Open as Format…", by source URI. */
-  private readonly formatOverrides = new Map<string, FormatId>();
+  async byId(id: number): Promise<LoadedSource | undefined> {
+    return this.visible().find((s) => s.id === id) ?? (await this.loaded()).find((s) => s.id === id);
+  }
 
   /** Re-read a loaded source as the given format (or detect it again when undefined). */
   async reloadAs(uri: vscode.Uri, format: FormatId | undefined): Promise<LoadedSource> {
@@ -152,37 +181,32 @@ export class SourceManager implements vscode.Disposable {
       this.entries.delete(key);
       await this.unload(uri, entry);
     }
-    const loading = this.load(uri);
-    this.entries.set(key, { refs, loading });
-    loading.catch(() => this.entries.delete(key));
-    return loading;
+    return this.startLoad(uri, refs).loading;
   }
 
-  private async load(uri: vscode.Uri): Promise<LoadedSource> {
-    if (uri.scheme !== 'file') throw new Error(`TraceLens reads local files only (got ${uri.scheme}:)`);
-    const started = Date.now();
-    const result = await importFile(uri.fsPath, { format: this.formatOverrides.get(uri.toString()) });
-    const store = await this.getStore();
-    const label = uri.path.split('/').pop() ?? uri.fsPath;
-    const row = await store.addSource(
-      { uri: uri.toString(), label, format: result.format, bytes: result.bytes, mtimeMs: result.mtimeMs },
-      result.spans,
-    );
-    this.showProblems(uri, result.diagnostics);
-    this.log.info(
-      `Loaded ${uri.fsPath}: ${result.format}, ${row.traceCount} runs, ${row.spanCount} spans, ${result.diagnostics.length} diagnostics in ${Date.now() - started} ms`,
-    );
-    const src: LoadedSource = {
-      id: row.id,
+  private async load(uri: vscode.Uri, entry: Entry): Promise<LoadedSource> {
+    const controller = entry.controller ?? new AbortController();
+    const src = await loadFileSource(
       uri,
-      label,
-      format: result.format,
-      bytes: result.bytes,
-      summary: summarize(result.spans),
-      firstRuns: summarizeRuns(result.spans).slice(0, 200),
-      diagnostics: result.diagnostics,
-      usage: usageStats(result.spans),
-    };
+      this.formatOverrides.get(uri.toString()),
+      { store: await this.getStore(), log: this.log, cacheDir: this.cacheDir },
+      {
+        controller,
+        onVisible: (live) => {
+          if (entry.closing) return;
+          entry.current = live;
+          this.changed.fire();
+        },
+        onUpdate: () => {
+          if (!entry.closing) this.changed.fire();
+        },
+        closing: () => entry.closing === true,
+      },
+    );
+    entry.controller = undefined;
+    if (entry.closing) return src;
+    entry.current = src;
+    this.showProblems(uri, src.diagnostics);
     this.changed.fire();
     return src;
   }
@@ -209,22 +233,24 @@ export class SourceManager implements vscode.Disposable {
     );
   }
 
-  /** The full span, read back from the source by its byte range. */
+  /** The full span, read back from the source by its byte range (also while the source loads). */
   async readSpan(sourceId: number, traceId: string, spanId: string): Promise<{ span?: Span; source?: LoadedSource }> {
     const source = await this.byId(sourceId);
     if (source?.memory) return { source, span: source.memory.get(spanKey(traceId, spanId)) };
-    const row = await (await this.getStore()).getSpan(sourceId, traceId, spanId);
+    const store = await this.getStore();
+    const row = await store.getSpan(sourceId, traceId, spanId);
     if (!source || !row || row.byteStart === undefined || row.byteEnd === undefined) return { source };
-    const span = await readSpanFromSource(
-      source.uri.fsPath,
-      { byteStart: row.byteStart, byteEnd: row.byteEnd, line: row.line ?? 1 },
-      traceId,
-      spanId,
-    );
+    const [span] = await readSpansBack(store, source, [
+      { traceId, spanId, byteStart: row.byteStart, byteEnd: row.byteEnd, line: row.line ?? 1 },
+    ]);
     return { span, source };
   }
 
   dispose(): void {
+    for (const e of this.entries.values()) {
+      e.closing = true;
+      e.controller?.abort();
+    }
     this.changed.dispose();
     this.problems.dispose();
     void this.store?.then((s) => s.close()).catch(() => undefined);

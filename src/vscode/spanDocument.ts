@@ -3,6 +3,8 @@
 
 import * as vscode from 'vscode';
 import { formatSpanDetail } from '../core/trace/spanDetail';
+import { buildSpanDetail } from '../core/trace/spanDetailModel';
+import { isValueId } from '../protocol/spanDetailMessages';
 import { SPAN_SCHEME } from './commandIds';
 import type { SourceManager } from './sourceManager';
 
@@ -24,6 +26,16 @@ export function spanUri(ref: SpanRef, sourceLabel: string, spanName: string): vs
   return vscode.Uri.from({ scheme: SPAN_SCHEME, path: `/${safeSegment(sourceLabel)}/${safeSegment(spanName)}.md`, query });
 }
 
+/**
+ * One whole value of a span ("Open full value" in the span detail): the same ids plus `v`, the
+ * value's id in the span detail model; `.json` or `.txt` picks the editor's language.
+ */
+export function spanValueUri(ref: SpanRef, sourceLabel: string, spanName: string, valueId: string, json: boolean): vscode.Uri {
+  const query = new URLSearchParams({ s: String(ref.sourceId), t: ref.traceId, p: ref.spanId, v: valueId }).toString();
+  const name = `${safeSegment(spanName)} ${valueId}.${json ? 'json' : 'txt'}`;
+  return vscode.Uri.from({ scheme: SPAN_SCHEME, path: `/${safeSegment(sourceLabel)}/${name}`, query });
+}
+
 export function parseSpanUri(uri: vscode.Uri): SpanRef | undefined {
   const q = new URLSearchParams(uri.query);
   const sourceId = Number(q.get('s'));
@@ -42,6 +54,12 @@ export class SpanDocumentProvider implements vscode.TextDocumentContentProvider 
     if (!source) return `# Source closed\n\nThe trace file that held span ${ref.spanId} is no longer open. Open it again to see this span.`;
     if (!span)
       return `# Span not found\n\nSpan ${ref.spanId} of run ${ref.traceId} could not be read back from ${source.label}. The file may have changed since it was opened; reopen it.`;
+    const valueId = new URLSearchParams(uri.query).get('v');
+    if (valueId !== null) {
+      // The value is rebuilt from the span (masked like the page shows it), so the link survives a reload.
+      const value = isValueId(valueId) ? buildSpanDetail(span, { sourceLabel: source.label }).fullValues.get(valueId) : undefined;
+      return value ?? `Span ${ref.spanId} has no value ${valueId.slice(0, 100)}.`;
+    }
     return formatSpanDetail(span, source.label);
   }
 }

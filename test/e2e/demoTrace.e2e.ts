@@ -1,5 +1,5 @@
 // A user's first minute: open the demo decision log, see its summary, find the run with the
-// thumbs-down in the TraceLens tree, expand it down to its steps, open the retriever's detail.
+// thumbs-down in the TraceLens tree, expand it down to its steps, open the retriever's detail panel.
 
 import * as assert from 'node:assert/strict';
 import { e2eTest } from './harness';
@@ -45,12 +45,12 @@ e2eTest('open the demo trace, expand the bad run, read its retriever step', asyn
   await page.mouse.move(900, 600);
   await ctx.screenshot('demo-bad-run-expanded');
 
-  // Clicking the retriever opens its detail beside the summary.
+  // Clicking the retriever opens its detail panel beside the summary.
   await treeRow(page, 'retrieve policies').click();
-  const tab = page.locator('.tabs-container .tab', { hasText: 'retrieve policies.md' });
-  await tab.waitFor();
-  await page.locator('.editor-instance .view-lines', { hasText: 'Retrieved documents' }).first().waitFor();
-  await page.locator('.editor-instance .view-lines', { hasText: 'refund-policy-2023' }).first().waitFor();
+  await page.locator('.tabs-container .tab', { hasText: 'Span Detail · retriever' }).waitFor();
+  const detail = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
+  await detail.locator('h2', { hasText: 'Retrieved documents (3)' }).waitFor();
+  await detail.locator('.sd-doc-head', { hasText: 'refund-policy-2023' }).first().waitFor();
   await page.mouse.move(900, 600);
   await ctx.screenshot('demo-retriever-detail');
 });

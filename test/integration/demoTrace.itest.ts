@@ -1,5 +1,5 @@
 // Opening the demo's decision log in the TraceLens editor fills the Runs tree; the bad run
-// shows its steps with model and tokens; "Reveal Span" opens the span's detail; closing the
+// shows its steps with model and tokens; "Open Span as Text" opens the span's detail; closing the
 // editor unloads it.
 
 import * as assert from 'node:assert/strict';
@@ -81,7 +81,8 @@ describe('demo trace in the TraceLens editor', () => {
     const [root] = await t.runsTree.getChildren(bad);
     const steps = await t.runsTree.getChildren(root);
     const retriever = steps.find((s) => s.type === 'span' && s.span.kind === 'retriever')!;
-    await vscode.commands.executeCommand('tracelens.revealSpan', retriever);
+    // Reveal Span (a click) opens the span detail panel; the Markdown document is "Open Span as Text".
+    await vscode.commands.executeCommand('tracelens.openSpanAsText', retriever);
     const editor = await waitFor('the span detail document', () =>
       vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'tracelens'),
     );

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { importFile } from '../../src/ingest/importFile';
+import { LIVE_URI } from '../../src/vscode/liveReceiver';
 import { api, waitFor } from './support';
 
 function freePort(): Promise<number> {
@@ -26,6 +27,8 @@ describe('live receiver', () => {
   after(async () => {
     terminal?.dispose();
     await vscode.commands.executeCommand('tracelens.stopReceiver');
+    // The received runs stay listed after a stop (for the user); later suites expect them gone.
+    await (await api()).sources.close(LIVE_URI);
     await vscode.workspace.getConfiguration('tracelens.receiver').update('port', undefined, vscode.ConfigurationTarget.Global);
   });
 

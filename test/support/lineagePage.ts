@@ -155,8 +155,9 @@ export interface LineagePageServer {
 /** Paths the page is expected to load: the page, the bundle, the stylesheets. */
 export const PAGE_ASSETS = ['/index.html', '/dist/webview.js', '/media/webview.css', '/theme.css', '/favicon.ico'];
 
-/** `bundle`: the webview bundle to serve (default dist/webview.js). */
-export async function startLineagePageServer(opts: { bundle?: string } = {}): Promise<LineagePageServer> {
+/** `bundle`: the webview bundle to serve (default dist/webview.js); `view`: the page's app (default `lineage`). */
+export async function startLineagePageServer(opts: { bundle?: string; view?: string } = {}): Promise<LineagePageServer> {
+  const view = opts.view ?? 'lineage';
   const bundle = opts.bundle ?? path.join(repoRoot, 'dist', 'webview.js');
   const requests: string[] = [];
   let origin = '';
@@ -166,12 +167,12 @@ export async function startLineagePageServer(opts: { bundle?: string } = {}): Pr
       scriptUri: `${origin}/dist/webview.js`,
       styleUri: `${origin}/media/webview.css`,
       nonce: crypto.randomBytes(18).toString('base64url'),
-      title: 'TraceLens Lineage',
-      view: 'lineage',
+      title: view === 'lineage' ? 'TraceLens Lineage' : 'TraceLens',
+      view,
     });
     // The stand-in for VS Code's theme: its variables and the body class it sets.
     html = html.replace('</title>', `</title>\n<link rel="stylesheet" href="${origin}/theme.css">`);
-    html = html.replace('<body data-view="lineage">', `<body data-view="lineage" class="${theme}">`);
+    html = html.replace(`<body data-view="${view}">`, `<body data-view="${view}" class="${theme}">`);
     if (!csp) html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n/, '');
     return html;
   };

@@ -30,6 +30,7 @@ import { E_DIM, E_PATH, F_CURSOR, F_DIM, F_FOLDED, F_PATH, F_PROBLEM, F_ROOT, F_
 import { displayLabel } from './text';
 import { readTheme, watchTheme, type Theme } from './theme';
 import { emptyState, sanitizeState, toggleCollapse, type LineageUiState } from './uiState';
+import { parsePanelOrigin } from '../../src/protocol/spanDetailMessages';
 import { centreOn, fitTransform, initialTransform, isOnScreen, MAX_ZOOM, MIN_ZOOM, nodeAt, type Transform } from './viewport';
 
 const KEYS_HELP =
@@ -196,7 +197,13 @@ class LineageApp {
     this.graph = { nodes: Array.isArray(g?.nodes) ? g.nodes : [], edges: Array.isArray(g?.edges) ? g.edges : [] };
     const rootId = typeof msg.rootId === 'string' ? msg.rootId : undefined;
     const sameRoot = this.ui.rootId === rootId;
-    if (!sameRoot) this.ui = emptyState(rootId);
+    if (!sameRoot) this.ui = { ...emptyState(rootId), origin: this.ui.origin };
+    // The host's ids for restoring the panel after a reload: saved at once, before any interaction.
+    const origin = parsePanelOrigin(msg.origin);
+    if (origin) {
+      this.ui.origin = origin;
+      vscodeApi.setState(this.ui); // not save(): that would overwrite the transform being restored
+    }
     this.rootId = rootId;
     this.hostProblems = new Set(Array.isArray(msg.problemNodeIds) ? msg.problemNodeIds : []);
     this.frontier = {

@@ -3,6 +3,7 @@
 // defensively: a stale or mangled state must never break the page.
 
 import { isNodeId, type LineageDirection } from '../../src/protocol/lineageMessages';
+import { parsePanelOrigin, type PanelOrigin } from '../../src/protocol/spanDetailMessages';
 import { MAX_ZOOM, MIN_ZOOM, type Transform } from './viewport';
 
 export interface LineageUiState {
@@ -18,6 +19,8 @@ export interface LineageUiState {
   expandedFolds: string[];
   /** The detail pane is shown. */
   detailOpen: boolean;
+  /** What the host built the graph from (ids only): VS Code hands it back to restore the panel. */
+  origin?: PanelOrigin;
 }
 
 export const MAX_STATE_ITEMS = 2000;
@@ -48,6 +51,8 @@ export function sanitizeState(raw: unknown): LineageUiState {
   }
   if (Array.isArray(r.expandedFolds)) s.expandedFolds = r.expandedFolds.slice(0, MAX_STATE_ITEMS).filter(isNodeId);
   if (typeof r.detailOpen === 'boolean') s.detailOpen = r.detailOpen;
+  const origin = parsePanelOrigin(r.origin);
+  if (origin) s.origin = origin;
   return s;
 }
 

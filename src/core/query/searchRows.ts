@@ -1,12 +1,27 @@
 // What a span puts into the search side tables: full text (capped per column, so the index
 // stays proportional to spans, not to prompt sizes), flattened attributes, guard results and
 // tool names. Both stores insert exactly these rows, so both answer a query the same way.
+//
+// What the full text keeps (docs/search.md, "What is indexed"), chosen so that the words a
+// person looks for are in and the text every call repeats is not:
+// - input: the span's input and, of its input messages, the latest turn only: from the last
+//   user message on (tool results after it included), without system or developer messages.
+//   A chat call's messages repeat the template and the whole history at every step; the system
+//   prompt is the template (`template:` finds it), earlier turns were indexed with the calls
+//   that answered them;
+// - every piece longer than the column's cap keeps its head and its tail (half each), so a
+//   long RAG prompt keeps its instructions and the question at its end;
+// - output: the output and output messages, the status and exception messages, and a
+//   retriever's documents: each one's id, title and the first `docChars` of its content;
+// - tools: tool call arguments and results.
 
-import type { AttrValue, Attributes, Span } from '../model/span';
+import type { AttrValue, Attributes, Message, Span } from '../model/span';
 
 export interface SearchLimits {
   /** Characters of text per full-text column (name, input, output, tools). */
   textChars: number;
+  /** Characters of each retrieved document's content in the output column. */
+  docChars: number;
   /** Attribute rows per span (span attributes first, then resource attributes). */
   attrs: number;
   keyChars: number;
@@ -15,7 +30,14 @@ export interface SearchLimits {
   attrDepth: number;
 }
 
-export const DEFAULT_SEARCH_LIMITS: SearchLimits = { textChars: 4096, attrs: 128, keyChars: 256, valueChars: 1024, attrDepth: 4 };
+export const DEFAULT_SEARCH_LIMITS: SearchLimits = {
+  textChars: 4096,
+  docChars: 512,
+  attrs: 128,
+  keyChars: 256,
+  valueChars: 1024,
+  attrDepth: 4,
+};
 
 /** The four FTS columns, in the order of `span_fts`. */
 export interface SearchText {
@@ -52,17 +74,51 @@ function cut(s: string, max: number): string {
   return s.slice(0, end);
 }
 
-/** Joins distinct, non-empty pieces with newlines until `max` characters. */
+/** Keeps the first and last `max / 2` characters of a longer text (never splitting a surrogate pair). */
+export function headAndTail(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const half = Math.floor(max / 2);
+  let from = s.length - (max - half);
+  if (/[\udc00-\udfff]/.test(s[from])) from++;
+  return `${cut(s, half)}\n${s.slice(from)}`;
+}
+
+/** Joins distinct, non-empty pieces with newlines until `max` characters; a longer piece keeps its head and tail. */
 function joinCapped(pieces: (string | undefined)[], max: number): string {
   const seen = new Set<string>();
   let out = '';
   for (const p of pieces) {
     if (!p || seen.has(p)) continue;
     seen.add(p);
-    out = out ? `${out}\n${p}` : p;
+    const piece = headAndTail(p, max);
+    out = out ? `${out}\n${piece}` : piece;
     if (out.length >= max) return cut(out, max);
   }
   return out;
+}
+
+const INSTRUCTIONS = /^(?:system|developer)$/i;
+const USER = /^(?:user|human)$/i;
+
+/**
+ * The latest turn of a call's input messages: from the last user message on, without system or
+ * developer messages (all messages but those when none is a user's).
+ */
+export function latestTurn(messages: readonly Message[]): Message[] {
+  let from = 0;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (USER.test(messages[i].role)) {
+      from = i;
+      break;
+    }
+  }
+  return messages.slice(from).filter((m) => !INSTRUCTIONS.test(m.role));
+}
+
+/** A retrieved document as the output column keeps it: id, title, the start of its content. */
+function documentText(d: NonNullable<Span['documents']>[number], max: number): string {
+  const title = d.metadata?.title;
+  return [d.id, typeof title === 'string' ? title : undefined, d.content && cut(d.content, max)].filter((x) => x).join(' ');
 }
 
 /** A bounded JSON rendering: stops once `max` characters are written (huge arrays cost no more). */
@@ -126,9 +182,15 @@ export function spanSearchRows(span: Span, limits: Partial<SearchLimits> = {}): 
   const tools = [...new Set(calls.map((c) => c.name).filter((n) => n))];
   const text: SearchText = {
     name: joinCapped([span.name, ...tools, span.template?.name], l.textChars),
-    input: joinCapped([span.input, ...(span.inputMessages ?? []).map((m) => m.content)], l.textChars),
+    input: joinCapped([span.input, ...latestTurn(span.inputMessages ?? []).map((m) => m.content)], l.textChars),
     output: joinCapped(
-      [span.output, ...(span.outputMessages ?? []).map((m) => m.content), span.statusMessage, span.exception?.message],
+      [
+        span.output,
+        ...(span.outputMessages ?? []).map((m) => m.content),
+        span.statusMessage,
+        span.exception?.message,
+        ...(span.documents ?? []).map((d) => documentText(d, l.docChars)),
+      ],
       l.textChars,
     ),
     tools: joinCapped(
