@@ -95,7 +95,15 @@ export function spanItem(s: SpanRow, source: string, run?: RunRow, snippet?: str
     source,
     run,
     label: `$(${KIND_ICON[s.kind] ?? 'circle-outline'}) ${plain(s.name || s.spanId, 80)}`,
-    description: [s.kind, s.status, latency(s.startNs, s.endNs), `run: ${run ? runLabel(run) : s.traceId.slice(0, 12)}`].join(' · '),
+    // `unset` is what most spans carry (no error recorded): say nothing rather than a code word.
+    description: [
+      s.kind,
+      s.status === 'unset' ? undefined : s.status,
+      latency(s.startNs, s.endNs),
+      `run: ${run ? runLabel(run) : s.traceId.slice(0, 12)}`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
     detail: snippet ?? (spanSummary(s) || source),
     buttons: hasTemplate ? [LINEAGE_BUTTON, TEMPLATE_BUTTON] : [LINEAGE_BUTTON],
     alwaysShow: true,

@@ -3,7 +3,7 @@
 
 import * as assert from 'node:assert/strict';
 import { e2eTest } from './harness';
-import { expand, nextRow, treeRow, widenSideBar } from './workbench';
+import { expand, nextRow, quickOpen, treeRow, widenSideBar } from './workbench';
 
 const BAD_RUN = /My jacket from order A-4120/;
 
@@ -13,12 +13,7 @@ e2eTest('open the demo trace, expand the bad run, read its retriever step', asyn
 
   // Quick Open the file: *.otlp.jsonl opens in the TraceLens editor by default.
   await page.locator('.activitybar [aria-label^="TraceLens"]').first().waitFor();
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill('support-agent.otlp.jsonl');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'support-agent.otlp.jsonl' }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await quickOpen(page, 'support-agent.otlp.jsonl');
 
   // The summary page, inside the webview's nested iframes.
   const frame = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');

@@ -5,36 +5,16 @@
 // test-results/e2e/span-detail.png.
 
 import * as assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
 import { e2eTest } from './harness';
+import { expand, nextRow, quickOpen, treeRow } from './workbench';
 
 const BAD_RUN = /My jacket from order A-4120/;
-
-function treeRow(page: Page, text: RegExp | string): Locator {
-  return page.locator('.part.sidebar .monaco-list-row', { hasText: text });
-}
-
-async function expand(page: Page, row: Locator): Promise<void> {
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
-  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
-}
-
-/** The row just below `row` in the tree (its first child once expanded). */
-async function nextRow(page: Page, row: Locator): Promise<Locator> {
-  const index = Number(await row.getAttribute('data-index'));
-  return page.locator(`.part.sidebar .monaco-list-row[data-index="${index + 1}"]`);
-}
 
 e2eTest('span detail: click the bad answer’s LLM call in the Runs view and read its detail panel', async (ctx) => {
   const { page } = ctx;
   await ctx.openWorkbench();
   await page.locator('.activitybar [aria-label^="TraceLens"]').first().waitFor();
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill('support-agent.otlp.jsonl');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'support-agent.otlp.jsonl' }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await quickOpen(page, 'support-agent.otlp.jsonl');
   await page
     .frameLocator('iframe.webview')
     .first()
@@ -43,14 +23,14 @@ e2eTest('span detail: click the bad answer’s LLM call in the Runs view and rea
     .waitFor();
 
   await page.locator('.activitybar [aria-label^="TraceLens"]').first().click();
-  const bad = treeRow(page, BAD_RUN).first();
+  const bad = treeRow(page, BAD_RUN);
   await bad.waitFor();
   await expand(page, bad);
   const root = await nextRow(page, bad);
   assert.match(await root.innerText(), /support_agent\.answer/);
   await expand(page, root);
   // The run calls the model three times; the last call wrote the answer.
-  const calls = treeRow(page, 'chat support-sim-1');
+  const calls = page.locator('.part.sidebar .monaco-list-row', { hasText: 'chat support-sim-1' });
   await calls.nth(2).waitFor();
   await calls.nth(2).click();
 
