@@ -1,50 +1,42 @@
-// The PostgreSQL dialect against a real server, when there is one: set TRACELENS_TEST_PG_URL
-// (e.g. postgres://postgres@%2Ftmp%2Fpg:5432/postgres) and have the `pg` client installed.
-// Skipped (one pending test) without the URL; the compile-only snapshots always run.
-// Each run works in a fresh schema-scoped transaction and rolls it back.
+// The PostgreSQL dialect against a real server, through the team store itself (its migrated
+// schema, its writer): the shared cases must give the answers they give on SQLite. The server is
+// TRACELENS_TEST_PG_URL or a throwaway cluster from test/support/postgres.ts (CI installs
+// PostgreSQL); skipped, with the reason, only where neither exists.
 
 import * as assert from 'node:assert/strict';
 import { compileRunSearch, compileSpanSearch, type CompileOptions } from '../../../src/core/query/compileSql';
 import { parseQuery } from '../../../src/core/query/parser';
+import { openPgStore, type PgStore } from '../../../src/store/pg/pgStore';
+import { postgresUnavailable, testPostgres } from '../../support/postgres';
 import { SPAN_CASES } from './cases';
 import { NOW, SOURCE_1, SOURCE_2 } from './fixtures';
-import { createPgTables, insertSpansPg, type PgLike } from './pgFixture';
 
-interface PgClient extends PgLike {
-  connect(): Promise<void>;
-  end(): Promise<void>;
-}
-
-function loadClient(url: string): PgClient {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pg = require('pg') as { Client: new (o: { connectionString: string }) => PgClient };
-  return new pg.Client({ connectionString: url });
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
 const OPTS: CompileOptions = { dialect: 'postgres', now: NOW };
 
-const PG_URL = process.env.TRACELENS_TEST_PG_URL;
-
-describe('search on PostgreSQL (when TRACELENS_TEST_PG_URL is set)', () => {
-  if (!PG_URL) {
-    it.skip('runs the shared cases against a real server (set TRACELENS_TEST_PG_URL)');
+describe('search on PostgreSQL (the team store schema)', function () {
+  const unavailable = postgresUnavailable();
+  if (unavailable) {
+    it.skip(`needs PostgreSQL: ${unavailable}`);
     return;
   }
-  let db: PgClient | undefined;
+  this.timeout(120_000);
+  let store: PgStore | undefined;
+  let db: Queryable;
   before(async () => {
-    db = loadClient(PG_URL);
-    await db.connect();
-    await db.query('BEGIN');
-    await db.query('DROP SCHEMA IF EXISTS tracelens CASCADE');
-    await createPgTables(db);
-    await insertSpansPg(db, 1, SOURCE_1);
-    await insertSpansPg(db, 2, SOURCE_2);
+    const target = await (await testPostgres()).freshDatabase('query');
+    store = await openPgStore({ ...target, sslmode: 'auto' });
+    // Source ids 1 and 2, as the cases expect: a fresh database numbers them in push order.
+    const one = await store.addSource({ uri: 'file:///cases/one.jsonl', label: 'one', format: 'otlp-json', bytes: 0 }, SOURCE_1);
+    const two = await store.addSource({ uri: 'file:///cases/two.jsonl', label: 'two', format: 'otlp-json', bytes: 0 }, SOURCE_2);
+    assert.deepEqual([one.id, two.id], [1, 2]);
+    // The compiled SQL runs on the store's own pool (a private member, read in tests only).
+    db = (store as unknown as { pool: Queryable }).pool;
   });
-  after(async () => {
-    if (!db) return;
-    await db.query('ROLLBACK');
-    await db.end();
-  });
+  after(async () => store?.close());
 
   const spans = async (q: string): Promise<string[]> => {
     const c = compileSpanSearch(parseQuery(q), { ...OPTS, limit: 1000 });
