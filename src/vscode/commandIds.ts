@@ -28,6 +28,7 @@ export const Commands = {
   saveQuery: 'tracelens.saveQuery',
   connectStore: 'tracelens.connectStore',
   disconnectStore: 'tracelens.disconnectStore',
+  reconnectStore: 'tracelens.reconnectStore',
   pushToStore: 'tracelens.pushToStore',
   teamStoreLoadMore: 'tracelens.teamStoreLoadMore',
   markGood: 'tracelens.markGood',

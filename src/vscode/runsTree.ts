@@ -35,8 +35,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     this.subscription = sources.onDidChange(() => this.refresh());
   }
 
-  refresh(): void {
-    this.changed.fire(undefined);
+  /** Everything, or one node (and what is under it). */
+  refresh(node?: RunsNode): void {
+    this.changed.fire(node);
   }
 
   setFilter(filter: RunsFilter | undefined): void {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { FormatId } from '../core/model/format';
 import type { Span } from '../core/model/span';
 import { importFile } from '../ingest/importFile';
+import { describeHealth } from '../store/pg/pgHealth';
 import type { SourceRow } from '../store/traceStore';
 import { Commands } from './commandIds';
 import type { FeedbackController } from './feedback';
@@ -107,6 +108,16 @@ export function registerStoreCommands(d: StoreCommandDeps): vscode.Disposable[] 
       return { target: store.target };
     }),
     reg(Commands.disconnectStore, () => d.connection.disconnect()),
+    reg(Commands.reconnectStore, async () => {
+      const h = await d.connection.reconnect();
+      if (!h) return undefined;
+      if (h.kind === 'connected') void vscode.window.showInformationMessage(`TraceLens: ${d.connection.label} is reachable.`);
+      else
+        void vscode.window.showWarningMessage(
+          `TraceLens: ${d.connection.target} is still unreachable: ${h.error}. TraceLens keeps retrying (${describeHealth(h)}).`,
+        );
+      return { connected: h.kind === 'connected' };
+    }),
     reg(Commands.pushToStore, async (arg) => {
       d.connection.require();
       const node = arg as RunsNode | undefined;

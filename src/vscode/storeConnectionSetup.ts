@@ -23,15 +23,22 @@ export function createTeamStore(
 ): TeamStoreParts {
   const teamStore = new StoreConnection(context, d.log);
   const refresh = (): void => d.runsTree.refresh();
-  const teamTree = new TeamStoreTree(teamStore, d.pageSize, refresh);
+  const teamTree = new TeamStoreTree(teamStore, d.pageSize, (node) => d.runsTree.refresh(node));
   d.runsTree.team = teamTree;
   const feedback = new FeedbackController(context, d.sources, teamStore, d.log, () => d.treeView.selection, refresh);
+  // A password in the settings (checklist S-01) is reported at once, not only on connect.
+  const check = (): void =>
+    void teamStore.checkSettings(false).catch((err: unknown) => d.log.warn(`Checking the team store settings: ${(err as Error).message}`));
+  check();
   return {
     teamStore,
     feedback,
     disposables: [
       teamStore,
       teamTree,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('tracelens.store.postgres')) check();
+      }),
       feedback,
       vscode.workspace.registerTextDocumentContentProvider(TEAM_SPAN_SCHEME, new TeamSpanDocumentProvider(teamStore)),
       ...registerStoreCommands({ connection: teamStore, teamTree, sources: d.sources, feedback, log: d.log, refresh }),

@@ -2,8 +2,13 @@
 // spans are read from PostgreSQL a page at a time (keyset cursors pushed down). Team nodes are one
 // RunsNode variant (`type: 'team'`); their `source` is a stand-in describing the connection, so
 // code that handles loaded sources never mistakes them for one (contextValues start `team.`).
+//
+// When the server is unreachable (checklist S-06) the root says so ("disconnected — retrying in
+// 8 s", a warning icon, a Reconnect action) and every node shows the children it last read, marked
+// stale in the tooltip, without querying; when the server is back the tree reloads by itself.
 
 import * as vscode from 'vscode';
+import { describeHealth } from '../store/pg/pgHealth';
 import { summarize } from '../core/trace/summary';
 import { usageStats } from '../core/trace/usageStats';
 import type { RunRow, SourceRow, SpanRow } from '../store/traceStore';
@@ -18,7 +23,9 @@ export type TeamPart =
   | { kind: 'source'; row: SourceRow }
   | { kind: 'run'; row: SourceRow; run: RunRow }
   | { kind: 'span'; row: SourceRow; span: SpanRow }
-  | { kind: 'more'; row: SourceRow; parent?: { traceId: string; spanId?: string }; after: { startNs: bigint; id: string } };
+  | { kind: 'more'; row: SourceRow; parent?: { traceId: string; spanId?: string }; after: { startNs: bigint; id: string } }
+  /** Shown under a node never read before the server became unreachable. */
+  | { kind: 'unreachable' };
 
 export interface TeamNode {
   type: 'team';
@@ -30,18 +37,46 @@ export class TeamStoreTree implements vscode.Disposable {
   private stand?: LoadedSource;
   /** Extra pages shown under a node ("Load more…" clicked), by node key. */
   private readonly extra = new Map<string, number>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
+  /** The children each node last showed, by node key: what an unreachable store still shows. */
+  private readonly lastRead = new Map<string, TeamNode[]>();
+  /** One root object, so refreshing just the root (the countdown) finds it. */
+  private root?: TeamNode;
+  private ticker?: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly connection: StoreConnection,
     private readonly pageSize: () => number,
-    private readonly refresh: () => void,
+    /** Refresh the whole Runs tree, or one node of it. */
+    private readonly refresh: (node?: TeamNode) => void,
   ) {
-    this.subscription = connection.onDidChange(() => {
-      this.stand = undefined;
-      this.extra.clear();
-      refresh();
-    });
+    this.subscriptions = [
+      connection.onDidChange(() => {
+        this.stand = undefined;
+        this.root = undefined;
+        this.extra.clear();
+        this.lastRead.clear();
+        this.tick(false);
+        refresh();
+      }),
+      connection.onDidChangeHealth((h) => {
+        this.tick(h.kind !== 'connected');
+        // Back: read everything again. Gone: the root's state and the stale children.
+        refresh();
+      }),
+    ];
+  }
+
+  /** While unreachable, the root's countdown is redrawn every second. */
+  private tick(on: boolean): void {
+    if (!on) {
+      if (this.ticker) clearInterval(this.ticker);
+      this.ticker = undefined;
+    } else {
+      this.ticker ??= setInterval(() => {
+        if (this.root) this.refresh(this.root);
+      }, 1000);
+    }
   }
 
   /** The connection as a LoadedSource stand-in (no file, no spans in memory). */
@@ -66,7 +101,9 @@ export class TeamStoreTree implements vscode.Disposable {
 
   /** The root, when connected. */
   roots(): TeamNode[] {
-    return this.connection.store ? [this.node({ kind: 'root' })] : [];
+    if (!this.connection.store) return [];
+    this.root ??= this.node({ kind: 'root' });
+    return [this.root];
   }
 
   getTreeItem(node: TeamNode): vscode.TreeItem {
@@ -78,6 +115,22 @@ export class TeamStoreTree implements vscode.Disposable {
         item.contextValue = 'team.store';
         item.iconPath = new vscode.ThemeIcon('database');
         item.tooltip = `${this.connection.target ?? ''}\nShared with everyone connected to this database.`;
+        const h = this.connection.health;
+        if (h && h.kind !== 'connected') {
+          item.contextValue = 'team.store.disconnected';
+          item.description = describeHealth(h);
+          item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+          item.tooltip =
+            `${this.connection.target ?? ''}\nUnreachable since ${new Date(h.since).toLocaleTimeString()}: ${h.error}\n` +
+            'What is shown was read before and may be out of date. TraceLens retries by itself; Reconnect tries now.';
+        }
+        return item;
+      }
+      case 'unreachable': {
+        const item = new vscode.TreeItem('Not read yet: the team store is unreachable', vscode.TreeItemCollapsibleState.None);
+        item.id = undefined;
+        item.contextValue = 'team.unreachable';
+        item.iconPath = new vscode.ThemeIcon('debug-disconnect');
         return item;
       }
       case 'source': {
@@ -131,7 +184,46 @@ export class TeamStoreTree implements vscode.Disposable {
     this.refresh();
   }
 
+  /** What identifies a node's children across refreshes (and "Load more…" pages). */
+  private childrenKey(p: TeamPart): string | undefined {
+    switch (p.kind) {
+      case 'root':
+        return 'root';
+      case 'source':
+        return `${this.moreKey({ row: p.row })}:${this.extra.get(this.moreKey({ row: p.row })) ?? 0}`;
+      case 'run':
+      case 'span': {
+        const key = this.moreKey({
+          row: p.row,
+          parent: { traceId: p.kind === 'run' ? p.run.traceId : p.span.traceId, spanId: p.kind === 'run' ? undefined : p.span.spanId },
+        });
+        return `${key}:${this.extra.get(key) ?? 0}`;
+      }
+      default:
+        return undefined;
+    }
+  }
+
   async getChildren(node: TeamNode): Promise<TeamNode[]> {
+    const store = this.connection.store;
+    if (!store) return [];
+    const key = this.childrenKey(node.part);
+    if (key === undefined) return [];
+    const stale = (): TeamNode[] => this.lastRead.get(key) ?? [this.node({ kind: 'unreachable' })];
+    // Unreachable: no statement is sent (the health probe does the asking); what was read stays.
+    if (!store.health.isConnected) return stale();
+    try {
+      const nodes = await this.read(node);
+      this.lastRead.set(key, nodes);
+      return nodes;
+    } catch (err) {
+      // The connection broke during this read: the health change redraws the tree.
+      if (!store.health.isConnected) return stale();
+      throw err;
+    }
+  }
+
+  private async read(node: TeamNode): Promise<TeamNode[]> {
     const store = this.connection.store;
     if (!store) return [];
     const p = node.part;
@@ -159,6 +251,7 @@ export class TeamStoreTree implements vscode.Disposable {
         return nodes;
       }
       case 'more':
+      case 'unreachable':
         return [];
     }
   }
@@ -175,6 +268,8 @@ export class TeamStoreTree implements vscode.Disposable {
         return this.node({ kind: 'source', row: p.row });
       case 'more':
         return this.node({ kind: 'source', row: p.row });
+      case 'unreachable':
+        return this.root;
       case 'span': {
         const parent = p.span.parentId && (await store?.getSpan(p.row.id, p.span.traceId, p.span.parentId));
         if (parent) return this.node({ kind: 'span', row: p.row, span: parent });
@@ -185,7 +280,8 @@ export class TeamStoreTree implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    this.tick(false);
+    for (const s of this.subscriptions) s.dispose();
   }
 }
 

@@ -68,6 +68,16 @@ export function stopTestPostgres(): void {
   server = undefined;
 }
 
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Temp clusters left by a process that was killed: their postmaster is gone, the directory not. */
 function sweepStale(): void {
   const tmp = os.tmpdir();
@@ -75,6 +85,9 @@ function sweepStale(): void {
     if (!name.startsWith('tracelens-pg-')) continue;
     const dir = path.join(tmp, name);
     try {
+      // The process that made it is alive: it may have stopped its server on purpose (restart tests).
+      const ownerFile = path.join(dir, 'owner');
+      if (fs.existsSync(ownerFile) && alive(Number(fs.readFileSync(ownerFile, 'utf8')))) continue;
       const pidFile = path.join(dir, 'data', 'postmaster.pid');
       if (fs.existsSync(pidFile)) {
         const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
@@ -94,7 +107,12 @@ function sweepStale(): void {
 
 /** The shared test server (started on first use). */
 export function testPostgres(): Promise<TestPostgres> {
-  server ??= process.env.TRACELENS_TEST_PG_URL ? Promise.resolve(fromUrl(process.env.TRACELENS_TEST_PG_URL)) : startCluster();
+  server ??= process.env.TRACELENS_TEST_PG_URL
+    ? Promise.resolve(fromUrl(process.env.TRACELENS_TEST_PG_URL))
+    : startCluster().then((c) => {
+        stopServer = c.destroy;
+        return c;
+      });
   return server;
 }
 
@@ -174,7 +192,27 @@ function explain(err: unknown, log?: string): Error {
   return new Error(`${e.message ?? String(err)}\n${e.stderr?.toString() ?? ''}${tail}`);
 }
 
-async function startCluster(): Promise<TestPostgres> {
+/** A cluster of its own that a test may stop and start (checklist S-06: server restarts). */
+export interface RestartablePostgres extends TestPostgres {
+  /** `pg_ctl stop -m fast`: sessions are terminated (57P01) and the port stops listening. */
+  stop(): void;
+  /** Start again on the same port and socket. */
+  start(): void;
+  /** Stop (immediately) and delete the cluster; also done at process exit. */
+  destroy(): void;
+}
+
+/** Why a private cluster cannot be started here (no server binaries), or undefined. */
+export function privatePostgresUnavailable(): string | undefined {
+  return findPgBin() ? undefined : 'no PostgreSQL server binaries (initdb, pg_ctl) to start a private cluster';
+}
+
+/** A new throwaway cluster, separate from the shared one, that the caller may stop and start. */
+export function privatePostgres(): Promise<RestartablePostgres> {
+  return startCluster();
+}
+
+async function startCluster(): Promise<RestartablePostgres> {
   const bin = findPgBin();
   if (!bin) throw new Error(postgresUnavailable());
   const r = runner();
@@ -187,6 +225,7 @@ async function startCluster(): Promise<TestPostgres> {
   const password = randomBytes(12).toString('hex');
   fs.mkdirSync(sock);
   fs.writeFileSync(pwfile, password, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, 'owner'), String(process.pid));
   if (r.owner) for (const p of [dir, sock, pwfile]) fs.chownSync(p, r.owner.uid, r.owner.gid);
   try {
     r.run(path.join(bin, 'initdb'), [
@@ -206,36 +245,52 @@ async function startCluster(): Promise<TestPostgres> {
     fs.rmSync(dir, { recursive: true, force: true });
     throw explain(err);
   }
-  const stop = (): void => {
+  const pgCtl = (mode: 'immediate' | 'fast'): void => {
     spawnSync(
       r.owner ? 'runuser' : path.join(bin, 'pg_ctl'),
-      [...(r.owner ? ['-u', String(ownerName(r)), '--', path.join(bin, 'pg_ctl')] : []), '-D', data, '-m', 'immediate', '-w', 'stop'],
+      [...(r.owner ? ['-u', String(ownerName(r)), '--', path.join(bin, 'pg_ctl')] : []), '-D', data, '-m', mode, '-w', 'stop'],
       { stdio: 'ignore', cwd: '/' },
     );
+  };
+  const stop = (): void => {
+    pgCtl('immediate');
     fs.rmSync(dir, { recursive: true, force: true });
   };
+  const startOn = (port: number): void =>
+    r.run(path.join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-l',
+      log,
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-c listen_addresses=127.0.0.1 -p ${port} -k ${sock} -c fsync=off -c full_page_writes=off`,
+      'start',
+    ]);
   let lastErr: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     try {
-      r.run(path.join(bin, 'pg_ctl'), [
-        '-D',
-        data,
-        '-l',
-        log,
-        '-w',
-        '-t',
-        '60',
-        '-o',
-        `-c listen_addresses=127.0.0.1 -p ${port} -k ${sock} -c fsync=off -c full_page_writes=off`,
-        'start',
-      ]);
+      startOn(port);
       process.once('exit', stop);
-      stopServer = () => {
+      const destroy = (): void => {
         process.off('exit', stop);
         stop();
       };
-      return withFresh({ host: '127.0.0.1', port, database: 'postgres', user: 'tracelens', password }, 'temp-cluster');
+      return {
+        ...withFresh({ host: '127.0.0.1', port, database: 'postgres', user: 'tracelens', password }, 'temp-cluster'),
+        stop: () => pgCtl('fast'),
+        start: () => {
+          try {
+            startOn(port);
+          } catch (err) {
+            throw explain(err, log);
+          }
+        },
+        destroy,
+      };
     } catch (err) {
       lastErr = err; // most likely the port was taken in between: try another
     }

@@ -109,7 +109,26 @@ const HINTS: Record<string, string> = {
   SELF_SIGNED_CERT_IN_CHAIN: 'the server certificate chain ends in an untrusted root: trust its CA (tracelens.store.postgres.caFile)',
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the server certificate could not be verified: trust its CA (tracelens.store.postgres.caFile)',
   ERR_TLS_CERT_ALTNAME_INVALID: 'the server certificate does not name this host',
+  '57P01': 'the server was shut down or restarted; TraceLens reconnects by itself when it is back',
+  '57P02': 'the server crashed; TraceLens reconnects by itself when it is back',
+  '57P03': 'the server is starting up or shutting down; TraceLens retries',
+  ECONNRESET: 'the connection was dropped; TraceLens reconnects by itself',
 };
+
+/** Hints keyed by what the message says, for errors pg raises without a code. */
+function messageHint(msg: string, code: string | undefined, s?: Pick<PgConnectionSettings, 'statementTimeoutMs'>): string | undefined {
+  const ms = s?.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const span = (n: number): string => (n < 1000 ? `${n} ms` : `${Math.round(n / 100) / 10} s`);
+  if (code === '57014' && /statement timeout/i.test(msg))
+    return `the statement ran longer than the team store's statement timeout of ${span(ms)} and the server stopped it; narrow the search or the page`;
+  if (/Query read timeout/i.test(msg))
+    return `the server did not answer within ${span(ms + 5000)}; TraceLens treats the connection as lost and reconnects`;
+  if (/timeout exceeded when trying to connect/i.test(msg))
+    return 'every team store connection stayed busy or the server did not accept a new one in time; try again';
+  if (/Connection terminated unexpectedly|server closed the connection/i.test(msg))
+    return 'the server closed the connection (restart, crash or network); TraceLens reconnects by itself';
+  return undefined;
+}
 
 /**
  * A safe copy of any error from pg or the network. Only the message and code are kept (never
@@ -118,7 +137,7 @@ const HINTS: Record<string, string> = {
  */
 export function sanitizeError(
   err: unknown,
-  s?: Pick<PgConnectionSettings, 'host' | 'port' | 'database' | 'user' | 'password'>,
+  s?: Pick<PgConnectionSettings, 'host' | 'port' | 'database' | 'user' | 'password' | 'statementTimeoutMs'>,
 ): StoreError {
   const e = err as { message?: unknown; code?: unknown };
   let msg = typeof e?.message === 'string' ? e.message : String(err);
@@ -132,7 +151,7 @@ export function sanitizeError(
   }
   const code = typeof e?.code === 'string' ? e.code : undefined;
   if (msg.includes('does not support SSL')) msg += ' (set tracelens.store.postgres.sslmode to "disable" for a server without TLS)';
-  const hint = code ? HINTS[code] : undefined;
+  const hint = messageHint(msg, code, s) ?? (code ? HINTS[code] : undefined);
   return new StoreError(hint ? `${msg} (${hint})` : msg, code);
 }
 

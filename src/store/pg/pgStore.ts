@@ -23,6 +23,7 @@ import type {
 } from '../traceStore';
 import { createPool, describeTarget, sanitizeError, StoreError, type PgConnectionSettings } from './pgConnection';
 import { readFeedback, writeFeedback } from './pgFeedback';
+import { isConnectionFault, PgHealth, type BackoffOptions } from './pgHealth';
 import { migrate, type MigrationResult } from './pgMigrate';
 import { decodePayload, pgText } from './pgPayload';
 import { SPAN_ROW_COLUMNS, toRunRow, toSourceRow, toSpanRow, type PgRow } from './pgRows';
@@ -32,6 +33,8 @@ import { SOURCE_COUNTS_SQL, writeSpanBatch } from './pgWrite';
 export interface OpenPgOptions {
   /** Errors of idle connections (a server restart): logged, never thrown. */
   onBackgroundError?: (err: StoreError) => void;
+  /** How reconnect probes back off while the server is unreachable (S-06). */
+  backoff?: BackoffOptions;
 }
 
 export interface PushOptions {
@@ -51,11 +54,18 @@ const SPAN_COLS = SPAN_ROW_COLUMNS.map((c) => `s.${c}`).join(', ');
 
 /** Connect, bring the schema up to date, and return the store. */
 export async function openPgStore(settings: PgConnectionSettings, opts: OpenPgOptions = {}): Promise<PgStore> {
-  const pool = createPool(settings, (err) => opts.onBackgroundError?.(err));
-  const store = new PgStore(pool, settings);
+  const opened: { store?: PgStore } = {};
+  const pool = createPool(settings, (err) => {
+    opts.onBackgroundError?.(err);
+    // An idle connection killed by a server shutdown: the store is unreachable until it is back.
+    opened.store?.health.failed(err);
+  });
+  const store = new PgStore(pool, settings, opts);
+  opened.store = store;
   try {
     await store.init();
   } catch (err) {
+    store.health.dispose();
     await pool.end().catch(() => undefined);
     throw sanitizeError(err, settings);
   }
@@ -67,12 +77,22 @@ export class PgStore implements TraceStore {
   migration?: MigrationResult;
   /** `postgres://user@host:port/db` (never the password). */
   readonly target: string;
+  /** Reachable or not; retries with backoff while not (pgHealth.ts). */
+  readonly health: PgHealth;
 
   constructor(
     private readonly pool: Pool,
     private readonly settings: PgConnectionSettings,
+    opts: Pick<OpenPgOptions, 'backoff'> = {},
   ) {
     this.target = describeTarget({ ...settings, password: undefined });
+    this.health = new PgHealth(async () => {
+      try {
+        await this.pool.query('SELECT 1');
+      } catch (err) {
+        throw sanitizeError(err, this.settings);
+      }
+    }, opts.backoff);
   }
 
   /** The PostgreSQL role this store writes as (feedback's default author). */
@@ -92,14 +112,31 @@ export class PgStore implements TraceStore {
 
   private async use<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
     let c: PoolClient | undefined;
+    let broken: Error | undefined;
+    // A checked-out client has no pool listener: an error between its statements (the server
+    // going away mid-transaction) would otherwise be an uncaught 'error' event.
+    const onClientError = (err: Error): void => {
+      broken = sanitizeError(err, this.settings);
+      this.health.failed(broken);
+    };
     try {
       c = await this.pool.connect();
-      return await fn(c);
+      c.on('error', onClientError);
+      const result = await fn(c);
+      this.health.succeeded();
+      return result;
     } catch (err) {
       if ((err as Error)?.name === 'AbortError') throw err;
-      throw sanitizeError(err, this.settings);
+      const safe = sanitizeError(err, this.settings);
+      if (isConnectionFault(err as { code?: string; message?: string }) || isConnectionFault(safe)) {
+        // The client goes, not back to the pool; the store is unreachable until a probe succeeds.
+        broken = safe;
+        this.health.lost(safe);
+      }
+      throw safe;
     } finally {
-      c?.release();
+      c?.off('error', onClientError);
+      c?.release(broken);
     }
   }
 
@@ -347,7 +384,9 @@ export class PgStore implements TraceStore {
     await this.query(SOURCE_COUNTS_SQL, [sourceId]);
   }
 
+  /** Closes the pool and cancels any pending reconnect. */
   async close(): Promise<void> {
+    this.health.dispose();
     await this.pool.end().catch(() => undefined);
   }
 }
