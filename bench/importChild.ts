@@ -1,5 +1,5 @@
 // One measurement of the import bench, in a process of its own so its peak RSS is its own:
-//   node importChild.js <task> <file> [cacheDir] [workerScript] [workers]
+//   node importChild.js <task> <file> [cacheDir] [workerScript] [workers] [search|no-search]
 // Tasks: `baseline` (the bare loop: fixed-size reads, a native newline split, UTF-8 decode and
 // JSON.parse of each line; a single document is read whole and parsed whole), `import`
 // (streamImportFile into a fresh sql.js store: the index the runs need; then, timed apart, the
@@ -135,7 +135,7 @@ function baseline(file: string): { records: number } {
 }
 
 async function main(): Promise<void> {
-  const [task, file, cacheDir, workerScript, workers] = process.argv.slice(2);
+  const [task, file, cacheDir, workerScript, workers, search] = process.argv.slice(2);
   const bytes = fs.statSync(file).size;
   const sampler = startSampler();
   let result: ChildResult;
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     const ms = performance.now() - t;
     let searchMs: number | undefined;
     let imageMb: number | undefined;
-    if (task === 'import' && r.searchIndex === 'deferred') {
+    if (task === 'import' && r.searchIndex === 'deferred' && search !== 'no-search') {
       sampler.phase(2);
       const ts = performance.now();
       await store.buildSearchIndex(r.source.id);

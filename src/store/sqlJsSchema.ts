@@ -119,6 +119,7 @@ export const padNs = (ns: bigint): string => ns.toString().padStart(20, '0');
 /** Empties the search side tables (a contentless FTS4 table cannot delete rows: it is made anew). */
 export const DROP_SEARCH_TABLES =
   'DROP TABLE IF EXISTS span_fts; DROP VIEW IF EXISTS span_attrs; DROP TABLE IF EXISTS span_attr_rows; DROP TABLE IF EXISTS attr_keys; ' +
+  'DROP TABLE IF EXISTS resources; DROP TABLE IF EXISTS resource_attr_rows; DROP TABLE IF EXISTS span_resources; ' +
   'DROP TABLE IF EXISTS span_guards; DROP TABLE IF EXISTS span_tools;';
 
 /**
@@ -129,7 +130,9 @@ export const DROP_SEARCH_TABLES =
  * - span_attrs is a view over span_attr_rows, whose key is a number from attr_keys: the rows are
  *   a WITHOUT ROWID table keyed (key, value, span), and a key's text (~25 bytes) repeated in
  *   every row was half their size. SQLite flattens the view into the compiler's subqueries:
- *   `ta.key = ?` finds the key's number, then its rows by the primary key;
+ *   `ta.key = ?` finds the key's number, then its rows by the primary key. Resource attributes
+ *   are stored once per distinct resource (resource_attr_rows), and each span names its
+ *   resource (span_resources): the view's second arm joins them back;
  * - span_tools is a WITHOUT ROWID table keyed for the lookup the compiler makes (name), so each
  *   row is stored once instead of once in the table and once per index;
  * - no by-span indexes: they serve deletes, and nothing here deletes; no index on attribute
@@ -155,8 +158,27 @@ CREATE TABLE IF NOT EXISTS span_attr_rows (
   num REAL,
   PRIMARY KEY (key_id, value, span_pk)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS resources (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS resource_attr_rows (
+  key_id INTEGER NOT NULL,
+  value TEXT NOT NULL COLLATE NOCASE,
+  resource_id INTEGER NOT NULL,
+  num REAL,
+  PRIMARY KEY (key_id, value, resource_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS span_resources (
+  resource_id INTEGER NOT NULL,
+  span_pk INTEGER NOT NULL,
+  PRIMARY KEY (resource_id, span_pk)
+) WITHOUT ROWID;
 CREATE VIEW IF NOT EXISTS span_attrs AS
-  SELECT k.key AS key, a.value AS value, a.span_pk AS span_pk, a.num AS num FROM span_attr_rows a JOIN attr_keys k ON k.id = a.key_id;
+  SELECT k.key AS key, a.value AS value, a.span_pk AS span_pk, a.num AS num FROM span_attr_rows a JOIN attr_keys k ON k.id = a.key_id
+  UNION ALL
+  SELECT k.key, r.value, sr.span_pk, r.num FROM resource_attr_rows r JOIN attr_keys k ON k.id = r.key_id
+    JOIN span_resources sr ON sr.resource_id = r.resource_id;
 CREATE TABLE IF NOT EXISTS span_guards (
   span_pk INTEGER NOT NULL,
   name TEXT NOT NULL,

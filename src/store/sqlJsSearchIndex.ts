@@ -10,10 +10,10 @@
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import { createBatchInserter, type BatchInserter } from './fastInsert';
 import { batchRows, type RowBatch, type RowLayout } from './spanRows';
-import { ATTR_LAYOUT, FTS_LAYOUT, GUARD_LAYOUT, TOOL_LAYOUT, type SearchRowBatch } from './sqlJsSearchRows';
+import { ATTR_LAYOUT, FTS_LAYOUT, GUARD_LAYOUT, RES_LAYOUT, TOOL_LAYOUT, type SearchRowBatch } from './sqlJsSearchRows';
 
 interface Table {
-  key: 'fts' | 'attrs' | 'guards' | 'tools';
+  key: 'fts' | 'attrs' | 'guards' | 'tools' | 'res';
   layout: RowLayout;
   /** Insert with the text columns first, then the span id, then the other numbers. */
   insert: string;
@@ -58,6 +58,14 @@ const TABLES: Table[] = [
     dup: 'dup_tools (seq, name)',
     restore: 'INSERT OR IGNORE INTO span_tools (name, span_pk) SELECT name, $pk FROM temp.dup_tools WHERE seq = $seq',
   },
+  {
+    // The resource is the number of its `resources` row (resourceIds() turns the batch's own into those).
+    key: 'res',
+    layout: RES_LAYOUT,
+    insert: 'INSERT OR IGNORE INTO span_resources (span_pk, resource_id) VALUES (?, ?)',
+    dup: 'dup_res (seq, resource_id)',
+    restore: 'INSERT OR IGNORE INTO span_resources (span_pk, resource_id) SELECT $pk, resource_id FROM temp.dup_res WHERE seq = $seq',
+  },
 ];
 
 const dupTable = (t: Table): string => t.dup.slice(0, t.dup.indexOf(' '));
@@ -65,6 +73,8 @@ const dupTable = (t: Table): string => t.dup.slice(0, t.dup.indexOf(' '));
 export class SearchIndexWriter {
   private readonly inserters: BatchInserter[];
   private readonly findKey: Statement;
+  private readonly findResource: Statement;
+  private readonly addResourceAttr: Statement;
   private stashed = false;
 
   constructor(
@@ -73,6 +83,8 @@ export class SearchIndexWriter {
   ) {
     this.inserters = TABLES.map((t) => createBatchInserter(SQL, db, t.insert, { layout: t.layout }));
     this.findKey = db.prepare('SELECT id FROM attr_keys WHERE key = ?');
+    this.findResource = db.prepare('SELECT id FROM resources WHERE key = ?');
+    this.addResourceAttr = db.prepare('INSERT OR IGNORE INTO resource_attr_rows (key_id, value, resource_id, num) VALUES (?, ?, ?, ?)');
   }
 
   /**
@@ -82,6 +94,7 @@ export class SearchIndexWriter {
    */
   insert(search: SearchRowBatch, before: number, count: number, refused: readonly number[] = [], dupSeq?: number): void {
     this.keyIds(search);
+    this.resourceIds(search);
     if (refused.length === 0) {
       TABLES.forEach((t, i) => {
         const rows = search[t.key];
@@ -113,6 +126,7 @@ export class SearchIndexWriter {
    */
   insertAt(search: SearchRowBatch, pk: Float64Array): void {
     this.keyIds(search);
+    this.resourceIds(search);
     if (pk.every((v) => v > 0)) {
       TABLES.forEach((t, i) => {
         const rows = search[t.key];
@@ -133,15 +147,37 @@ export class SearchIndexWriter {
   private keyIds(search: SearchRowBatch): void {
     const rows = search.attrs;
     if (rows.count === 0) return;
-    const ids = search.attrKeys.map((key) => {
-      this.findKey.bind([key]);
-      const found = this.findKey.step() ? Number(this.findKey.get()[0]) : undefined;
-      this.findKey.reset();
-      if (found !== undefined) return found;
-      this.db.run('INSERT INTO attr_keys (key) VALUES (?)', [key]);
-      return Number(this.db.exec('SELECT last_insert_rowid()')[0].values[0][0]);
-    });
+    const ids = search.attrKeys.map((key) => this.keyId(key));
     const N = ATTR_LAYOUT.n;
+    for (let r = 0; r < rows.count; r++) rows.nums[r * N + 1] = ids[rows.nums[r * N + 1]];
+  }
+
+  private keyId(key: string): number {
+    return this.idOf(this.findKey, 'INSERT INTO attr_keys (key) VALUES (?)', key).id;
+  }
+
+  /** The id of `key` in a dictionary table (`find` selects it), inserted when new. */
+  private idOf(find: Statement, insert: string, key: string): { id: number; added: boolean } {
+    find.bind([key]);
+    const found = find.step() ? Number(find.get()[0]) : undefined;
+    find.reset();
+    if (found !== undefined) return { id: found, added: false };
+    this.db.run(insert, [key]);
+    return { id: Number(this.db.exec('SELECT last_insert_rowid()')[0].values[0][0]), added: true };
+  }
+
+  /** The batch's resources as `resources` ids (a new one gets its attribute rows), in place. */
+  private resourceIds(search: SearchRowBatch): void {
+    const rows = search.res;
+    if (rows.count === 0) return;
+    const ids = search.resources.map((res) => {
+      const { id, added } = this.idOf(this.findResource, 'INSERT INTO resources (key) VALUES (?)', res.key);
+      if (added) {
+        for (const a of res.attrs) this.addResourceAttr.run([this.keyId(a.key), a.value, id, a.num]);
+      }
+      return id;
+    });
+    const N = RES_LAYOUT.n;
     for (let r = 0; r < rows.count; r++) rows.nums[r * N + 1] = ids[rows.nums[r * N + 1]];
   }
 
@@ -188,6 +224,8 @@ export class SearchIndexWriter {
   free(): void {
     for (const i of this.inserters) i.free();
     this.findKey.free();
+    this.findResource.free();
+    this.addResourceAttr.free();
     if (this.stashed) this.db.exec(TABLES.map((t) => `DROP TABLE IF EXISTS temp.${dupTable(t)};`).join('\n'));
     this.stashed = false;
   }

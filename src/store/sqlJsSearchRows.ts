@@ -10,19 +10,21 @@
 //   document contents, template text) are left out: their text is what the full-text columns
 //   already hold, and as attribute rows they would be the bulk of the index. Every other
 //   attribute is kept, values capped at 256 characters, at most 64 per span; a batch names
-//   keys by number (`attrKeys`), and so does the table (sqlJsSchema.ts).
+//   keys by number (`attrKeys`), and so does the table (sqlJsSchema.ts). Resource attributes
+//   go once per distinct resource of a batch (`resources`, keyed by their JSON), each span
+//   naming its resource (`res`): they repeat for every span an SDK exports.
 //
 // The producer (the index worker, or the store itself for Span[]) packs them next to the span
 // rows (SearchBatchBuilder); rows point to their span by its position in the batch, and the store
 // turns positions into `spans.id` as it inserts (sqlJsSearchIndex.ts).
 
-import type { Span } from '../core/model/span';
-import { spanSearchRows, type SearchLimits, type SpanSearchRows } from '../core/query/searchRows';
+import type { Attributes, Span } from '../core/model/span';
+import { attrRows, spanSearchRows, type AttrRow, type SearchLimits, type SpanSearchRows } from '../core/query/searchRows';
 import { RowBuilder, type RowBatch, type RowLayout } from './spanRows';
 
 export const EMBEDDED_SEARCH_LIMITS: SearchLimits = {
-  textChars: 1024,
-  docChars: 256,
+  textChars: 512,
+  docChars: 160,
   attrs: 64,
   keyChars: 128,
   valueChars: 256,
@@ -33,11 +35,30 @@ export const EMBEDDED_SEARCH_LIMITS: SearchLimits = {
 export const PAYLOAD_ATTRIBUTE =
   /^(?:gen_ai\.(?:input\.messages|output\.messages|system_instructions|tool\.call\.(?:arguments|result)|tool\.definitions|content\.(?:prompt|completion)|prompt\.\d+|completion\.\d+|prompt$|completion$)|llm\.(?:input_messages|output_messages|prompts|tools|prompt_template\.(?:template|variables))|input\.value|output\.value|retrieval\.documents\.\d+\.document\.content|traceloop\.(?:entity\.(?:input|output)|prompt\.(?:template|template_variables))|langfuse\.observation\.(?:input|output)|mlflow\.span(?:Inputs|Outputs)|ai\.(?:prompt|response\.(?:text|object|toolCalls))|tracelens\.template\.text|tool\.parameters|tool_call\.function\.arguments)(?:\.|$)/;
 
-/** The search rows the embedded index stores for one span. */
+/**
+ * The search rows the embedded index stores for one span: its own attributes only (resource
+ * attributes are stored once per resource: `resourceRows`).
+ */
 export function embeddedSearchRows(span: Span): SpanSearchRows {
-  const rows = spanSearchRows(span, EMBEDDED_SEARCH_LIMITS);
+  const rows = spanSearchRows(span, EMBEDDED_SEARCH_LIMITS, { resource: false });
   rows.attrs = rows.attrs.filter((a) => !PAYLOAD_ATTRIBUTE.test(a.key));
   return rows;
+}
+
+/** The attribute rows of a resource, stored once for all the spans it describes. */
+export function resourceRows(resource: Attributes): AttrRow[] {
+  return attrRows([resource], EMBEDDED_SEARCH_LIMITS).filter((a) => !PAYLOAD_ATTRIBUTE.test(a.key));
+}
+
+/** A resource as the index names it: its attributes as JSON (one text per distinct resource). */
+const resourceKeys = new WeakMap<Attributes, string>();
+function resourceKey(resource: Attributes): string {
+  let k = resourceKeys.get(resource);
+  if (k === undefined) {
+    k = JSON.stringify(resource);
+    resourceKeys.set(resource, k);
+  }
+  return k;
 }
 
 /** span_fts: name, input, output, tools; then the span's row in the batch. */
@@ -48,6 +69,14 @@ export const ATTR_LAYOUT: RowLayout = { t: 1, n: 3 };
 export const GUARD_LAYOUT: RowLayout = { t: 2, n: 2 };
 /** span_tools: name; then row. */
 export const TOOL_LAYOUT: RowLayout = { t: 1, n: 1 };
+/** span_resources: row, resource (its index in the batch's `resources`). */
+export const RES_LAYOUT: RowLayout = { t: 0, n: 2 };
+
+/** A resource a batch's spans name by index: its key (resourceKey) and attribute rows. */
+export interface BatchResource {
+  key: string;
+  attrs: AttrRow[];
+}
 
 /** The search rows of a span batch; `row` (the first number of each) is the span's index in it. */
 export interface SearchRowBatch {
@@ -57,6 +86,9 @@ export interface SearchRowBatch {
   attrKeys: string[];
   guards: RowBatch;
   tools: RowBatch;
+  /** Each span's resource (RES_LAYOUT), naming `resources` by index. */
+  res: RowBatch;
+  resources: BatchResource[];
 }
 
 /** A span's key in the search pass: trace_id, span_id. */
@@ -75,7 +107,7 @@ export interface SearchPassBatch {
 
 /** The buffers of a search batch, for transferring it between threads. */
 export function searchBuffers(b: SearchRowBatch): ArrayBuffer[] {
-  return [b.fts, b.attrs, b.guards, b.tools].flatMap((r) => [r.text.buffer, r.lens.buffer, r.nums.buffer] as ArrayBuffer[]);
+  return [b.fts, b.attrs, b.guards, b.tools, b.res].flatMap((r) => [r.text.buffer, r.lens.buffer, r.nums.buffer] as ArrayBuffer[]);
 }
 
 /** Packs search rows in step with a SpanBatchBuilder: call `add` once per span, in the same order. */
@@ -85,6 +117,9 @@ export class SearchBatchBuilder {
   private guards = new RowBuilder(GUARD_LAYOUT);
   private tools = new RowBuilder(TOOL_LAYOUT);
   private keys = new Map<string, number>();
+  private res = new RowBuilder(RES_LAYOUT);
+  private resources = new Map<string, number>();
+  private resourceList: BatchResource[] = [];
   private row = 0;
 
   add(span: Span): void {
@@ -123,12 +158,35 @@ export class SearchBatchBuilder {
       this.tools.num(row);
       this.tools.endRow();
     }
+    if (span.resource && Object.keys(span.resource).length) {
+      const key = resourceKey(span.resource);
+      let k = this.resources.get(key);
+      if (k === undefined) {
+        k = this.resourceList.length;
+        this.resources.set(key, k);
+        this.resourceList.push({ key, attrs: resourceRows(span.resource) });
+      }
+      this.res.num(row);
+      this.res.num(k);
+      this.res.endRow();
+    }
   }
 
   take(): SearchRowBatch {
     this.row = 0;
     const attrKeys = [...this.keys.keys()];
+    const resources = this.resourceList;
     this.keys = new Map();
-    return { fts: this.fts.take(), attrs: this.attrs.take(), attrKeys, guards: this.guards.take(), tools: this.tools.take() };
+    this.resources = new Map();
+    this.resourceList = [];
+    return {
+      fts: this.fts.take(),
+      attrs: this.attrs.take(),
+      attrKeys,
+      guards: this.guards.take(),
+      tools: this.tools.take(),
+      res: this.res.take(),
+      resources,
+    };
   }
 }

@@ -7,6 +7,7 @@ import type { Span } from '../core/model/span';
 import { spanKey } from '../core/trace/normalizeTrees';
 import { all, opt, toSourceRow, type Row, type SourceDb } from './sqlJsRows';
 import { createBatchInserter, type BatchInserter } from './fastInsert';
+import { BATCH_RUNS_SQL, DELTA_RUNS_SQL, TRACE_RUNS_SQL } from './sqlJsRunsSql';
 import { SearchIndexWriter } from './sqlJsSearchIndex';
 import { SearchBatchBuilder } from './sqlJsSearchRows';
 import {
@@ -29,72 +30,6 @@ import type { AddRowsResult, FinishOptions, FinishResult, PreviewRequest, Source
 /** At most this many diagnostics of one code are kept per source; the rest are counted. */
 export const MAX_DIAGNOSTICS_PER_CODE = 1000;
 
-/** Rows of a batch: merge them into `runs` (one row per trace), choosing roots as summarizeRuns does. */
-/** The `runs` columns after (source_id, trace_id), in the order every upsert writes them. */
-const RUN_VALUE_COLUMNS = [
-  'root_span_id',
-  'name',
-  'kind',
-  'start_ns',
-  'end_ns',
-  ...RUN_NUMBER_COLUMNS.filter((c) => c !== 'root_count'),
-  'models',
-  'root_count',
-  'preview',
-  'root_start_ns',
-] as const;
-
-function runsUpsertSql(where: string, replace: boolean, fromDelta = false): string {
-  // The better root: a span without a parent beats one with; then the earlier start; then the
-  // earlier row (an earlier batch wins ties, as the first in file order does in summarizeRuns).
-  const better =
-    '((excluded.root_count > 0 AND (runs.root_count = 0 OR excluded.root_start_ns < runs.root_start_ns)) OR ' +
-    '(excluded.root_count = 0 AND runs.root_count = 0 AND excluded.root_start_ns < runs.root_start_ns))';
-  const pick = (col: string): string => `${col} = CASE WHEN ${better} THEN excluded.${col} ELSE runs.${col} END`;
-  const add = (col: string): string => `${col} = runs.${col} + excluded.${col}`;
-  const set = replace
-    ? RUN_VALUE_COLUMNS.map((c) => `${c} = excluded.${c}`)
-    : [
-        pick('root_span_id'),
-        pick('name'),
-        pick('kind'),
-        pick('preview'),
-        'start_ns = min(runs.start_ns, excluded.start_ns)',
-        'end_ns = max(runs.end_ns, excluded.end_ns)',
-        ...RUN_NUMBER_COLUMNS.filter((c) => c !== 'root_count').map(add),
-        "models = CASE WHEN excluded.models = '[]' THEN runs.models WHEN runs.models = '[]' THEN excluded.models ELSE " +
-          '(SELECT json_group_array(value ORDER BY value) FROM (SELECT value FROM json_each(runs.models) UNION SELECT value FROM json_each(excluded.models))) END',
-        // Last: every expression above reads the old values.
-        pick('root_start_ns'),
-        add('root_count'),
-      ];
-  const columns = `INSERT INTO runs (source_id, trace_id, ${RUN_VALUE_COLUMNS.join(', ')})`;
-  if (fromDelta) {
-    return `${columns}
-SELECT $src, trace_id, ${RUN_VALUE_COLUMNS.map((c) => (c === 'preview' ? "nullif(preview, '')" : c)).join(', ')}
-FROM temp.run_delta WHERE true
-ON CONFLICT (source_id, trace_id) DO UPDATE SET ${set.join(', ')}`;
-  }
-  return `${columns}
-SELECT a.source_id, a.trace_id, r.span_id, r.name, r.kind, a.s, a.e, a.n, a.err, a.llm, a.it, a.ot, a.cost, a.gf, a.neg, a.pos,
-  a.models, a.roots, nullif(r.preview, ''), r.start_ns
-FROM (
-  SELECT source_id, trace_id, min(start_ns) AS s, max(end_ns) AS e, count(*) AS n, sum(status = 'error') AS err,
-    sum(kind = 'llm') AS llm, total(input_tokens) AS it, total(output_tokens) AS ot, total(cost) AS cost,
-    sum(guards_failed) AS gf, sum(negative_feedback) AS neg, sum(positive_feedback) AS pos,
-    json_group_array(DISTINCT model ORDER BY model) FILTER (WHERE model IS NOT NULL) AS models,
-    sum(parent_id IS NULL) AS roots
-  FROM spans WHERE ${where} GROUP BY trace_id
-) a JOIN (
-  SELECT trace_id, span_id, name, kind, preview, start_ns,
-    row_number() OVER (PARTITION BY trace_id ORDER BY parent_id IS NOT NULL, start_ns, id) AS rn
-  FROM spans WHERE ${where}
-) r ON r.trace_id = a.trace_id AND r.rn = 1
-WHERE true
-ON CONFLICT (source_id, trace_id) DO UPDATE SET ${set.join(', ')}`;
-}
-
-const BATCH_RUNS_SQL = runsUpsertSql('source_id = $src AND id > $after', false);
 const SPAN_COLUMNS: string[] = [...SPAN_TEXT_COLUMNS, ...SPAN_NUMBER_COLUMNS];
 const INSERT_DUP_SQL = `INSERT INTO temp.dup_rows (seq, ${SPAN_COLUMNS.join(', ')}) VALUES (?, ${SPAN_COLUMNS.map(() => '?').join(', ')})`;
 /** What a duplicate must share with the first copy to be worth reading back (a re-delivery). */
@@ -111,10 +46,6 @@ const rangeOf = (r: Row): { byteStart: number; byteEnd: number; line: number } =
 });
 const RUN_COLS_PARAMS = new Array(RUN_LAYOUT.t + RUN_LAYOUT.n).fill('?').join(', ');
 const KID_COLS_PARAMS = new Array(KID_LAYOUT.t + KID_LAYOUT.n).fill('?').join(', ');
-
-/** Merge the producer's run sums (temp.run_delta) into `runs`; same rules as runsUpsertSql. */
-const DELTA_RUNS_SQL = runsUpsertSql('', false, true);
-const TRACE_RUNS_SQL = runsUpsertSql('source_id = $src AND trace_id IN (SELECT trace_id FROM temp.affected)', true);
 
 /** Keeps at most MAX_DIAGNOSTICS_PER_CODE diagnostics per code, counting the rest. */
 class DiagnosticBag {

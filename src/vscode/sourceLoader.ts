@@ -175,7 +175,9 @@ export async function loadFileSource(
   src.usage = await indexUsage(store, src, deps.log);
   const how = result.fromCache ? 'from the index cache' : result.complete ? 'streamed' : result.cancelled ? 'cancelled' : 'stopped';
   deps.log.info(
-    `Loaded ${file} (${how}): ${src.format}, ${src.summary.traces} runs, ${src.summary.spans} spans, ${src.diagnostics.length} diagnostics in ${Date.now() - started} ms`,
+    `Loaded ${file} (${how}): ${src.format}, ${src.summary.traces} runs, ${src.summary.spans} spans, ${src.diagnostics.length} diagnostics in ${Date.now() - started} ms` +
+      // The search tables follow in the background (src/store/sqlJsSearchBuild.ts); a search waits for them.
+      (result.searchIndex === 'deferred' ? '; its search index is built in the background' : ''),
   );
   if (!result.complete && !hooks.closing()) {
     const pct = size ? Math.floor((result.bytesIndexed / size) * 1000) / 10 : 100;

@@ -15,6 +15,7 @@
 //   retriever's documents: each one's id, title and the first `docChars` of its content;
 // - tools: tool call arguments and results.
 
+import { MASK, isSecretKey, maskSecretText } from '../trace/maskSecrets';
 import type { AttrValue, Attributes, Message, Span } from '../model/span';
 
 export interface SearchLimits {
@@ -74,11 +75,14 @@ function cut(s: string, max: number): string {
   return s.slice(0, end);
 }
 
-/** Keeps the first and last `max / 2` characters of a longer text (never splitting a surrogate pair). */
+/**
+ * A text longer than `max` as its first `max / 2` characters, a newline and its last ones: `max`
+ * characters in all (fewer where a surrogate pair would be split).
+ */
 export function headAndTail(s: string, max: number): string {
   if (s.length <= max) return s;
   const half = Math.floor(max / 2);
-  let from = s.length - (max - half);
+  let from = s.length - (max - half - 1);
   if (/[\udc00-\udfff]/.test(s[from])) from++;
   return `${cut(s, half)}\n${s.slice(from)}`;
 }
@@ -150,7 +154,8 @@ function boundedJson(v: AttrValue, max: number): string {
 
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 
-function attrRows(sources: (Attributes | undefined)[], limits: SearchLimits): AttrRow[] {
+/** Attribute rows of one or more attribute maps (earlier maps win a key), flattened and capped. */
+export function attrRows(sources: (Attributes | undefined)[], limits: SearchLimits = DEFAULT_SEARCH_LIMITS): AttrRow[] {
   const rows: AttrRow[] = [];
   const seen = new Set<string>();
   const add = (key: string, v: AttrValue, depth: number): void => {
@@ -162,10 +167,16 @@ function attrRows(sources: (Attributes | undefined)[], limits: SearchLimits): At
     const k = cut(key, limits.keyChars);
     if (seen.has(k)) return;
     seen.add(k);
+    // Secrets never reach the index (it is cached on disk and pushed to the team store).
+    if (isSecretKey(key)) {
+      rows.push({ key: k, value: MASK, num: null });
+      return;
+    }
     if (typeof v === 'number') rows.push({ key: k, value: String(v), num: Number.isFinite(v) ? v : null });
     else if (typeof v === 'boolean') rows.push({ key: k, value: String(v), num: null });
-    else if (typeof v === 'string') rows.push({ key: k, value: cut(v, limits.valueChars), num: NUMERIC.test(v) ? Number(v) : null });
-    else rows.push({ key: k, value: boundedJson(v, limits.valueChars), num: null });
+    else if (typeof v === 'string')
+      rows.push({ key: k, value: maskSecretText(cut(v, limits.valueChars)), num: NUMERIC.test(v) ? Number(v) : null });
+    else rows.push({ key: k, value: maskSecretText(boundedJson(v, limits.valueChars)), num: null });
   };
   for (const attrs of sources) {
     if (!attrs) continue;
@@ -174,8 +185,12 @@ function attrRows(sources: (Attributes | undefined)[], limits: SearchLimits): At
   return rows;
 }
 
-/** The search rows for one span. Pure; the store writes them beside the span's row. */
-export function spanSearchRows(span: Span, limits: Partial<SearchLimits> = {}): SpanSearchRows {
+/**
+ * The search rows for one span. Pure; the store writes them beside the span's row. With
+ * `resource: false` the attribute rows are the span's own only (a store that keeps resource
+ * attributes once per resource: sqlJsSearchRows.ts).
+ */
+export function spanSearchRows(span: Span, limits: Partial<SearchLimits> = {}, opts: { resource?: boolean } = {}): SpanSearchRows {
   const l = { ...DEFAULT_SEARCH_LIMITS, ...limits };
   const calls = [...(span.tool ? [span.tool] : []), ...(span.toolCalls ?? [])];
   for (const m of [...(span.inputMessages ?? []), ...(span.outputMessages ?? [])]) calls.push(...(m.toolCalls ?? []));
@@ -198,9 +213,11 @@ export function spanSearchRows(span: Span, limits: Partial<SearchLimits> = {}): 
       l.textChars,
     ),
   };
+  // Secret-shaped strings (keys, tokens) are masked before they reach the index: checklist S-11.
+  for (const col of ['name', 'input', 'output', 'tools'] as const) text[col] = maskSecretText(text[col]);
   return {
     text,
-    attrs: attrRows([span.attributes, span.resource], l),
+    attrs: attrRows(opts.resource === false ? [span.attributes] : [span.attributes, span.resource], l),
     guards: (span.guards ?? []).map((g) => ({ name: g.name, passed: g.passed, action: g.action ?? null })),
     tools,
   };

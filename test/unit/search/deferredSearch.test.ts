@@ -12,7 +12,7 @@ import { parseQuery } from '../../../src/core/query/parser';
 import { streamImportFile } from '../../../src/ingest/streamImport';
 import type { SqlJsStore } from '../../../src/store/sqlJsStore';
 import type { SearchIndexProgress } from '../../../src/store/traceStore';
-import { DEMO, addWhole, openStore, runIds, spanKeys } from './demoSearch';
+import { DEMO, addWhole, demoSpans, keysOf, openStore, runIds, spanKeys } from './demoSearch';
 
 const QUERIES = ['tool:lookup_order', 'canada', 'refund', '"30 days"', 'guard:refund_amount_limit', 'attr.gen_ai.request.temperature=0'];
 
@@ -81,6 +81,7 @@ describe('search tables built after the load', function () {
       JSON.stringify({
         resourceSpans: [
           {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: `svc-${word}` } }] },
             scopeSpans: [
               {
                 spans: [
@@ -115,6 +116,34 @@ describe('search tables built after the load', function () {
     assert.deepEqual(await spanKeys(store, 'okapi'), [id('c0ffee0000000001')]);
     assert.deepEqual(await spanKeys(store, 'ibis'), [id('c0ffee0000000002')]);
     assert.equal((await spanKeys(store, 'question')).length, 4);
+    // Resource attributes are stored once per resource; the kept copy names its own.
+    assert.deepEqual(await spanKeys(store, 'attr.service.name:svc-walrus'), [id('b7ad6b7169203331~2')]);
+    assert.deepEqual(await spanKeys(store, 'attr.service.name:svc-zebra'), [id('b7ad6b7169203331')]);
+    assert.deepEqual(await spanKeys(store, 'attr.service.name:svc-*'), [
+      id('b7ad6b7169203331'),
+      id('b7ad6b7169203331~2'),
+      id('c0ffee0000000001'),
+      id('c0ffee0000000002'),
+    ]);
+  });
+
+  it('resource attributes answer attr. queries for every span they describe, both ways of building', async () => {
+    const spans = await demoSpans();
+    const r = await streamImportFile(DEMO, { store, worker: false, searchIndex: 'lazy' });
+    for (const [key, value] of [
+      ['service.version', '1.4.0'],
+      ['telemetry.sdk.language', 'nodejs'],
+    ]) {
+      const want = keysOf(spans, (s) => s.resource?.[key] === value && s.attributes[key] === undefined);
+      assert.ok(want.length > 0, key);
+      assert.deepEqual(await spanKeys(store, `attr.${key}:${value}`), want, key);
+      assert.deepEqual(await spanKeys(reference, `attr.${key}:${value}`), want, key);
+      assert.deepEqual(
+        await spanKeys(store, `kind:llm -attr.${key}:${value}`),
+        keysOf(spans, (s) => s.kind === 'llm' && !want.includes(`${s.traceId}/${s.spanId}`)),
+      );
+    }
+    assert.equal(store.searchIndexStatus(r.source.id)?.state, 'ready');
   });
 
   it("a cancelled load's partial source is searchable over what was read, and only that", async () => {

@@ -84,14 +84,18 @@ function latestTurn(messages: { role: string; content: string }[]): { role: stri
   return messages.slice(from).filter((m) => !/^(system|developer)$/i.test(m.role));
 }
 
+/** The embedded index's caps (docs/search.md): characters per full-text column, per retrieved document. */
+const COLUMN_CHARS = 512;
+const DOCUMENT_CHARS = 160;
+
 /**
  * A full-text column as docs/search.md describes it: distinct pieces, each longer than the cap
- * (1,024 characters in the embedded index) cut to its first and last 512, joined by newlines and
- * cut at the cap.
+ * cut to its first half, a newline and its last characters (the cap in all), joined by newlines
+ * and cut at the cap.
  */
-function column(pieces: (string | undefined)[], cap = 1024): string {
+function column(pieces: (string | undefined)[], cap = COLUMN_CHARS): string {
   const kept = [...new Set(pieces.filter((p): p is string => !!p))].map((p) =>
-    p.length > cap ? `${p.slice(0, cap / 2)}\n${p.slice(p.length - cap / 2)}` : p,
+    p.length > cap ? `${p.slice(0, cap / 2)}\n${p.slice(p.length - cap / 2 + 1)}` : p,
   );
   return kept.join('\n').slice(0, cap);
 }
@@ -100,7 +104,7 @@ function column(pieces: (string | undefined)[], cap = 1024): string {
  * Every piece of text of a span that full text covers in the embedded index (docs/search.md,
  * "What is indexed"): name with tool and template names; input and the latest turn of the input
  * messages; output, output messages, status and exception messages, and each retrieved
- * document's id and first 256 characters; tool arguments and results.
+ * document's id and first characters; tool arguments and results.
  */
 export function spanText(s: Span): string {
   const calls = [
@@ -116,7 +120,7 @@ export function spanText(s: Span): string {
       ...(s.outputMessages ?? []).map((m) => m.content),
       s.statusMessage,
       s.exception?.message,
-      ...(s.documents ?? []).map((d) => [d.id, d.content?.slice(0, 256)].filter((x) => x).join(' ')),
+      ...(s.documents ?? []).map((d) => [d.id, d.content?.slice(0, DOCUMENT_CHARS)].filter((x) => x).join(' ')),
     ]),
     column(calls.flatMap((c) => [c.arguments, c.result])),
   ].join('\n');
