@@ -123,7 +123,7 @@ export async function runSearch(argv: string[], io: SearchCliIo = CONSOLE): Prom
         io.err(`tracelens search: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
         return 2;
       }
-      const r = await streamImportFile(file, { store, label: file, worker: size >= WORKER_FROM_BYTES });
+      const r = await streamImportFile(file, { store, label: file, worker: size >= WORKER_FROM_BYTES, searchIndex: 'inline' });
       labels.set(r.source.id, file);
       for (const d of r.diagnostics.filter((x) => x.severity === 'error').slice(0, 20)) io.err(formatDiagnostic({ path: file, ...d }));
     }
