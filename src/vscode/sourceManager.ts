@@ -236,6 +236,7 @@ export class SourceManager implements vscode.Disposable {
   /** The full span, read back from the source by its byte range (also while the source loads). */
   async readSpan(sourceId: number, traceId: string, spanId: string): Promise<{ span?: Span; source?: LoadedSource }> {
     const source = await this.byId(sourceId);
+    // Live spans are re-indexed as a new source on every batch, so marks do not stay with them.
     if (source?.memory) return { source, span: source.memory.get(spanKey(traceId, spanId)) };
     const store = await this.getStore();
     const row = await store.getSpan(sourceId, traceId, spanId);
@@ -243,7 +244,7 @@ export class SourceManager implements vscode.Disposable {
     const [span] = await readSpansBack(store, source, [
       { traceId, spanId, byteStart: row.byteStart, byteEnd: row.byteEnd, line: row.line ?? 1 },
     ]);
-    return { span, source };
+    return { span: await withMarks(store, sourceId, span), source };
   }
 
   dispose(): void {
@@ -255,4 +256,22 @@ export class SourceManager implements vscode.Disposable {
     this.problems.dispose();
     void this.store?.then((s) => s.close()).catch(() => undefined);
   }
+}
+
+/**
+ * The span as the views show it: with the marks given in TraceLens ("Mark Output Good / Bad")
+ * beside the feedback the source carries, so the detail and the lineage graph show them too.
+ */
+async function withMarks(store: TraceStore, sourceId: number, span: Span | undefined): Promise<Span | undefined> {
+  if (!span) return span;
+  const marks = await store.listFeedback(sourceId, span.traceId, span.spanId).catch(() => []);
+  if (!marks.length) return span;
+  const given = marks.map((m) => ({
+    label: m.value,
+    score: m.value === 'positive' ? 1 : -1,
+    comment: m.note,
+    source: m.author ? `TraceLens · ${m.author}` : 'TraceLens',
+    name: 'user mark',
+  }));
+  return { ...span, feedback: [...(span.feedback ?? []), ...given] };
 }

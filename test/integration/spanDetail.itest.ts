@@ -215,4 +215,24 @@ describe('span detail panel', () => {
       fs.rmSync(repo, { recursive: true, force: true });
     }
   });
+
+  it('shows a mark given in TraceLens (Mark Output Bad) beside the source’s own feedback', async () => {
+    assert.ok(llm.type === 'span');
+    const note = 'cites the 2023 policy';
+    await vscode.commands.executeCommand('tracelens.markBad', llm, { note });
+    try {
+      await vscode.commands.executeCommand('tracelens.showSpanDetail', llm);
+      const spanId = llm.span.spanId;
+      const mark = await waitFor('the mark in the detail model', () => {
+        const model = t.spanDetail.model;
+        return model?.spanId === spanId ? model.feedback.find((f) => JSON.stringify(f).includes(note)) : undefined;
+      });
+      assert.match(JSON.stringify(mark), /negative/);
+      assert.match(JSON.stringify(mark), /TraceLens/);
+    } finally {
+      // Last in this suite: the source closes after it, and the mark's file goes with it, so
+      // later suites see the demo's own counts.
+      fs.rmSync(t.feedback.file.file, { force: true });
+    }
+  });
 });
