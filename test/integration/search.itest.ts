@@ -123,7 +123,12 @@ describe('search: palette, Runs filter, saved queries', () => {
     assert.match(item.detail ?? '', /latency>2⟦x⟧/);
 
     // A new text aborts the search in flight; only the last one's results show.
+    // Values set from the extension host come back through the workbench one by one; wait for the
+    // first to reach the search (debounced or in flight) before the second replaces it.
     session.quickPick.value = 'kind:tool';
+    await waitFor('the first text to reach the search', () =>
+      (session as unknown as { scheduledText?: string }).scheduledText === 'kind:tool' ? true : undefined,
+    );
     session.quickPick.value = 'kind:guard';
     const guard = await waitFor('results for the last text', async () => {
       const r = await session.settled();
