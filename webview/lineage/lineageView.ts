@@ -6,9 +6,10 @@ import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 
 import type { LineageGraph, LineageNode } from '../../src/core/model/lineage';
 import type { LineageDirection, LineageHostMessage, LineageNodeDetail, LineagePageMessage } from '../../src/protocol/lineageMessages';
 import { MAX_SVG_CHARS } from '../../src/protocol/lineageMessages';
-import { el } from '../dom';
 import { onHostMessage, vscodeApi } from '../vscodeApi';
 import { renderDetail, type DetailAction } from './detailPane';
+import { el } from '../dom';
+import { buildLineageChrome, type LineageChrome } from './lineageChrome';
 import { exportSvg } from './exportSvg';
 import {
   adjacencyOf,
@@ -32,9 +33,6 @@ import { readTheme, watchTheme, type Theme } from './theme';
 import { emptyState, sanitizeState, toggleCollapse, type LineageUiState } from './uiState';
 import { parsePanelOrigin } from '../../src/protocol/spanDetailMessages';
 import { centreOn, fitTransform, initialTransform, isOnScreen, MAX_ZOOM, MIN_ZOOM, nodeAt, type Transform } from './viewport';
-
-const KEYS_HELP =
-  '← causes · → effects · ↑↓ same column · Space select · Enter open · f focus · u/d collapse upstream/downstream · + − zoom · 0 fit';
 
 function post(msg: LineagePageMessage): void {
   vscodeApi.postMessage(msg);
@@ -78,59 +76,17 @@ class LineageApp {
   private exportRequest = 0;
 
   // ---- DOM
-  private readonly graphHost: HTMLDivElement;
-  private readonly pane: HTMLElement;
-  private readonly status: HTMLElement;
-  private readonly counts: HTMLElement;
-  private readonly heading: HTMLElement;
-  private readonly live: HTMLElement;
-  private readonly exportButton: HTMLButtonElement;
+  private readonly dom: LineageChrome;
 
   constructor(private readonly root: HTMLElement) {
     this.ui = sanitizeState(vscodeApi.getState<unknown>());
     this.theme = readTheme();
-    this.heading = el('h1', { class: 'lineage-title' }, 'Lineage');
-    this.counts = el('span', { class: 'muted lineage-counts' });
-    this.status = el('span', { class: 'lineage-status', role: 'status' });
-    const btn = (label: string, title: string, fn: () => void): HTMLButtonElement => {
-      const b = el('button', { type: 'button', class: 'secondary', title, 'aria-label': title }, label);
-      b.addEventListener('click', fn);
-      return b;
-    };
-    this.exportButton = btn('Export SVG', 'Export the graph as an SVG file', () => this.exportSvg());
-    const toolbar = el(
-      'header',
-      { class: 'lineage-toolbar' },
-      this.heading,
-      this.counts,
-      el(
-        'span',
-        { class: 'lineage-buttons' },
-        btn('−', 'Zoom out', () => this.zoomBy(0.8)),
-        btn('+', 'Zoom in', () => this.zoomBy(1.25)),
-        btn('Fit', 'Fit the graph to the window', () => this.fit()),
-        this.exportButton,
-      ),
-      this.status,
-    );
-    this.graphHost = el('div', {
-      class: 'lineage-graph',
-      tabindex: '0',
-      role: 'application',
-      'aria-roledescription': 'lineage graph',
-      'aria-label': `Lineage graph. ${KEYS_HELP}`,
-      title: KEYS_HELP,
+    this.dom = buildLineageChrome(this.root, {
+      zoomOut: () => this.zoomBy(0.8),
+      zoomIn: () => this.zoomBy(1.25),
+      fit: () => this.fit(),
+      exportSvg: () => this.exportSvg(),
     });
-    this.pane = el('aside', { class: 'lineage-detail', 'aria-label': 'Node detail' });
-    this.live = el('div', { class: 'visually-hidden', 'aria-live': 'polite' });
-    this.root.replaceChildren(
-      toolbar,
-      el('div', { class: 'lineage-main' }, this.graphHost, this.pane),
-      el('p', { class: 'lineage-help muted' }, KEYS_HELP),
-      this.live,
-    );
-    this.root.classList.add('lineage-root');
-    this.pane.append(el('p', { class: 'muted' }, 'Select a node to see its detail.'));
 
     this.zoomer = zoom<HTMLDivElement, unknown>()
       .scaleExtent([MIN_ZOOM, MAX_ZOOM])
@@ -139,14 +95,14 @@ class LineageApp {
         this.requestDraw();
         this.saveSoon();
       });
-    select(this.graphHost).call(this.zoomer).on('dblclick.zoom', null);
-    this.graphHost.addEventListener('click', (e) => this.onClick(e));
-    this.graphHost.addEventListener('dblclick', (e) => this.onDoubleClick(e));
-    this.graphHost.addEventListener('mousemove', (e) => {
-      this.graphHost.classList.toggle('over-node', this.hit(e) >= 0);
+    select(this.dom.graphHost).call(this.zoomer).on('dblclick.zoom', null);
+    this.dom.graphHost.addEventListener('click', (e) => this.onClick(e));
+    this.dom.graphHost.addEventListener('dblclick', (e) => this.onDoubleClick(e));
+    this.dom.graphHost.addEventListener('mousemove', (e) => {
+      this.dom.graphHost.classList.toggle('over-node', this.hit(e) >= 0);
     });
-    this.graphHost.addEventListener('keydown', (e) => this.onKey(e));
-    new ResizeObserver(() => this.onResize()).observe(this.graphHost);
+    this.dom.graphHost.addEventListener('keydown', (e) => this.onKey(e));
+    new ResizeObserver(() => this.onResize()).observe(this.dom.graphHost);
     watchTheme(() => this.onThemeChange());
   }
 
@@ -181,7 +137,7 @@ class LineageApp {
         }
         break;
       case 'lineageExportDone':
-        if (msg.requestId === this.exportRequest) this.exportButton.disabled = false;
+        if (msg.requestId === this.exportRequest) this.dom.exportButton.disabled = false;
         this.setStatus(String(msg.text ?? ''));
         break;
       case 'lineageError':
@@ -278,20 +234,22 @@ class LineageApp {
     if (this.renderer?.kind !== kind) {
       this.renderer?.destroy();
       this.renderer = kind === 'canvas' ? new CanvasRenderer() : new SvgRenderer();
-      this.graphHost.replaceChildren(this.renderer.element);
-      this.renderer.resize(this.graphHost.clientWidth, this.graphHost.clientHeight);
+      this.dom.graphHost.replaceChildren(this.renderer.element);
+      this.renderer.resize(this.dom.graphHost.clientWidth, this.dom.graphHost.clientHeight);
     }
     this.renderer.setScene(this.scene);
-    this.counts.textContent = `${layout.n.toLocaleString('en-US')} nodes · ${layout.edgeCount.toLocaleString('en-US')} edges · ${kind === 'canvas' ? 'canvas' : 'SVG'}`;
+    this.dom.counts.textContent = `${layout.n.toLocaleString('en-US')} nodes · ${layout.edgeCount.toLocaleString('en-US')} edges · ${kind === 'canvas' ? 'canvas' : 'SVG'}`;
     const root = this.rootId !== undefined ? this.byId.get(this.rootId) : undefined;
-    this.heading.textContent = root ? `Why: ${displayLabel(root.label ?? root.id, 120)}` : 'Lineage';
+    this.dom.heading.textContent = root ? `Why: ${displayLabel(root.label ?? root.id, 120)}` : 'Lineage';
     if (!keepView) {
       let anchor = this.index(this.rootId);
       if (anchor < 0 && layout.n) {
         const last = layout.layers[layout.layers.length - 1];
         anchor = last[last.length >> 1];
       }
-      this.setTransform(initialTransform(layout, anchor, this.graphHost.clientWidth, this.graphHost.clientHeight, this.initialView));
+      this.setTransform(
+        initialTransform(layout, anchor, this.dom.graphHost.clientWidth, this.dom.graphHost.clientHeight, this.initialView),
+      );
     }
     this.restyle();
   }
@@ -364,29 +322,29 @@ class LineageApp {
   }
 
   private setTransform(t: Transform): void {
-    select(this.graphHost).call(this.zoomer.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
+    select(this.dom.graphHost).call(this.zoomer.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
   }
 
   private fit(): void {
     if (!this.layout) return;
-    this.setTransform(fitTransform(this.layout, this.graphHost.clientWidth, this.graphHost.clientHeight));
+    this.setTransform(fitTransform(this.layout, this.dom.graphHost.clientWidth, this.dom.graphHost.clientHeight));
   }
 
   private zoomBy(factor: number): void {
-    select(this.graphHost).call(this.zoomer.scaleBy, factor);
+    select(this.dom.graphHost).call(this.zoomer.scaleBy, factor);
   }
 
   private reveal(v: number, zoomIn: boolean): void {
     const L = this.layout;
     if (!L || v < 0) return;
-    const w = this.graphHost.clientWidth;
-    const h = this.graphHost.clientHeight;
+    const w = this.dom.graphHost.clientWidth;
+    const h = this.dom.graphHost.clientHeight;
     if (!zoomIn && isOnScreen(L, v, this.transform, w, h)) return;
     this.setTransform(centreOn(L, v, w, h, zoomIn ? Math.max(this.transform.k, 1) : Math.max(this.transform.k, 0.6)));
   }
 
   private onResize(): void {
-    this.renderer?.resize(this.graphHost.clientWidth, this.graphHost.clientHeight);
+    this.renderer?.resize(this.dom.graphHost.clientWidth, this.dom.graphHost.clientHeight);
     this.requestDraw();
   }
 
@@ -405,7 +363,7 @@ class LineageApp {
 
   private hit(e: MouseEvent): number {
     if (!this.layout) return -1;
-    const r = this.graphHost.getBoundingClientRect();
+    const r = this.dom.graphHost.getBoundingClientRect();
     const t = this.transform;
     return nodeAt(this.layout, (e.clientX - r.left - t.x) / t.k, (e.clientY - r.top - t.y) / t.k);
   }
@@ -470,7 +428,7 @@ class LineageApp {
   private announce(v: number): void {
     const s = this.scene;
     if (!s) return;
-    this.live.textContent = `${s.labels[v]}, ${s.subtitles[v]}`;
+    this.dom.live.textContent = `${s.labels[v]}, ${s.subtitles[v]}`;
   }
 
   private selectId(id: string, o: { reveal?: boolean; focus?: boolean }): void {
@@ -493,7 +451,7 @@ class LineageApp {
     this.announce(v);
     if (!isPageFold(id)) post({ type: 'lineageSelect', nodeId: id });
     this.save();
-    this.graphHost.focus({ preventScroll: true });
+    this.dom.graphHost.focus({ preventScroll: true });
   }
 
   private requestDetail(id: string): void {
@@ -574,12 +532,12 @@ class LineageApp {
     const v = this.index(id);
     const node = id !== undefined ? this.byId.get(id) : undefined;
     if (!node || v < 0 || !this.adj) {
-      this.pane.replaceChildren(el('p', { class: 'muted' }, 'Select a node to see its detail.'));
+      this.dom.pane.replaceChildren(el('p', { class: 'muted' }, 'Select a node to see its detail.'));
       return;
     }
     const fold = isPageFold(node.id);
     renderDetail(
-      this.pane,
+      this.dom.pane,
       {
         node,
         detail: this.details.get(node.id),
@@ -615,7 +573,7 @@ class LineageApp {
       return;
     }
     this.exportRequest = this.nextRequest++;
-    this.exportButton.disabled = true;
+    this.dom.exportButton.disabled = true;
     post({ type: 'lineageExportSvg', requestId: this.exportRequest, svg });
     this.setStatus('Exporting…');
   }
@@ -623,8 +581,8 @@ class LineageApp {
   // ------------------------------------------------------------ state and status
 
   private setStatus(text: string, error = false): void {
-    this.status.textContent = text;
-    this.status.classList.toggle('error-text', error);
+    this.dom.status.textContent = text;
+    this.dom.status.classList.toggle('error-text', error);
   }
 
   private save(): void {
