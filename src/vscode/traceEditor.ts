@@ -103,6 +103,13 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
       if (!msg) return;
       if (msg.type === 'ready') {
         void post({ type: 'loading', text: 'Loading…' });
+        // A big file lists its first runs while the rest loads: say how far it is meanwhile.
+        const progress = this.sources.onDidChange(() => {
+          const src = this.sources.visible().find((s) => s.uri.toString() === doc.uri.toString());
+          if (src?.state === 'loading') void post({ type: 'loading', text: loadingText(src) });
+        });
+        void doc.loaded.finally(() => progress.dispose()).catch(() => undefined);
+        panel.onDidDispose(() => progress.dispose());
         try {
           void post({ type: 'summary', data: summaryData(await doc.loaded) });
         } catch (err) {
@@ -117,4 +124,10 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
     });
     panel.onDidDispose(() => sub.dispose());
   }
+}
+
+function loadingText(src: LoadedSource): string {
+  const pct = src.bytes > 0 ? ` ${Math.floor(((src.bytesIndexed ?? 0) / src.bytes) * 100)}%` : '';
+  const { traces, spans } = src.summary;
+  return `Loading…${pct} — ${traces.toLocaleString('en-US')} runs and ${spans.toLocaleString('en-US')} spans so far; the Runs view lists them as they arrive.`;
 }
