@@ -21,9 +21,10 @@ export function isSpanRef(v: unknown): v is SpanRef {
 
 const safeSegment = (s: string): string => s.replace(/[^\w.\- ]+/g, '_').slice(0, 80) || 'span';
 
-export function spanUri(ref: SpanRef, sourceLabel: string, spanName: string): vscode.Uri {
+/** A span document's URI; `scheme` is the team store's for spans read from PostgreSQL. */
+export function spanUri(ref: SpanRef, sourceLabel: string, spanName: string, scheme = SPAN_SCHEME): vscode.Uri {
   const query = new URLSearchParams({ s: String(ref.sourceId), t: ref.traceId, p: ref.spanId }).toString();
-  return vscode.Uri.from({ scheme: SPAN_SCHEME, path: `/${safeSegment(sourceLabel)}/${safeSegment(spanName)}.md`, query });
+  return vscode.Uri.from({ scheme, path: `/${safeSegment(sourceLabel)}/${safeSegment(spanName)}.md`, query });
 }
 
 /**

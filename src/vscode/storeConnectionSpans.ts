@@ -2,38 +2,24 @@
 // in PostgreSQL (teammates have no copy of the source file). The URI names ids only:
 // `tracelens-team:/<source label>/<span name>.md?s=…&t=…&p=…`.
 
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { formatSpanDetail } from '../core/trace/spanDetail';
+import { parseSpanUri, spanUri, type SpanRef } from './spanDocument';
 import type { StoreConnection } from './storeConnection';
 
 export const TEAM_SPAN_SCHEME = 'tracelens-team';
 
-export interface TeamSpanRef {
-  sourceId: number;
-  traceId: string;
-  spanId: string;
-}
+/** The same ids as a local span document's (spanDocument.ts), under the team store's scheme. */
+export type TeamSpanRef = SpanRef;
 
-const safeSegment = (s: string): string => s.replace(/[^\w.\- ]+/g, '_').slice(0, 80) || 'span';
-
-export function teamSpanUri(ref: TeamSpanRef, sourceLabel: string, spanName: string): vscode.Uri {
-  const query = new URLSearchParams({ s: String(ref.sourceId), t: ref.traceId, p: ref.spanId }).toString();
-  return vscode.Uri.from({ scheme: TEAM_SPAN_SCHEME, path: `/${safeSegment(sourceLabel)}/${safeSegment(spanName)}.md`, query });
-}
-
-export function parseTeamSpanUri(uri: vscode.Uri): TeamSpanRef | undefined {
-  const q = new URLSearchParams(uri.query);
-  const sourceId = Number(q.get('s'));
-  const traceId = q.get('t');
-  const spanId = q.get('p');
-  return Number.isInteger(sourceId) && traceId && spanId ? { sourceId, traceId, spanId } : undefined;
-}
+export const teamSpanUri = (ref: TeamSpanRef, sourceLabel: string, spanName: string): vscode.Uri =>
+  spanUri(ref, sourceLabel, spanName, TEAM_SPAN_SCHEME);
 
 export class TeamSpanDocumentProvider implements vscode.TextDocumentContentProvider {
   constructor(private readonly connection: StoreConnection) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const ref = parseTeamSpanUri(uri);
+    const ref = parseSpanUri(uri);
     if (!ref) return '# Not a TraceLens span\n\nThis link does not name a span.';
     const store = this.connection.store;
     if (!store) return '# Not connected\n\nConnect to the team store again (TraceLens: Connect to Store…) to see this span.';
