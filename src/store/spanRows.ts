@@ -89,12 +89,15 @@ const CHILD_COUNT = SPAN_NUMBER_COLUMNS.indexOf('child_count');
 export const RUN_LAYOUT: RowLayout = { t: RUN_TEXT_COLUMNS.length, n: RUN_NUMBER_COLUMNS.length };
 export const KID_LAYOUT: RowLayout = { t: KID_TEXT_COLUMNS.length, n: KID_NUMBER_COLUMNS.length };
 
-const placeholders = (n: number): string => new Array(n).fill('?').join(', ');
+const numberedPlaceholders = (n: number): string => Array.from({ length: n }, (_, i) => `?${i + 1}`).join(', ');
 
-/** `INSERT OR IGNORE INTO spans (source_id, …) VALUES (?, …)`: duplicates keep the first copy. */
-export const INSERT_SPAN_SQL = `INSERT OR IGNORE INTO spans (source_id, ${[...SPAN_TEXT_COLUMNS, ...SPAN_NUMBER_COLUMNS].join(', ')}) VALUES (${placeholders(
+/**
+ * `INSERT OR IGNORE INTO spans (source_id, …, trace_no) VALUES (?1, …, <number of ?2>)`:
+ * duplicates keep the first copy. The trace must be in `traces` first (sqlJsWriter.ts).
+ */
+export const INSERT_SPAN_SQL = `INSERT OR IGNORE INTO spans (source_id, ${[...SPAN_TEXT_COLUMNS, ...SPAN_NUMBER_COLUMNS].join(', ')}, trace_no) VALUES (${numberedPlaceholders(
   1 + SPAN_LAYOUT.t + SPAN_LAYOUT.n,
-)})`;
+)}, (SELECT trace_no FROM traces WHERE trace_id = ?2))`;
 
 /**
  * `count` rows of a layout: `lens[i*t + c]` is the UTF-8 byte length of text column c of row i

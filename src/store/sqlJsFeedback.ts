@@ -4,6 +4,7 @@
 // `feedback:` searches read: the span's count is what the source said (kept in
 // `feedback_base` the first time the span is marked) plus one per author's current mark.
 
+import { traceNoOf } from './sqlJsSchema';
 import type { SourceDb } from './sqlJsRows';
 import { all } from './sqlJsRows';
 import type { FeedbackMark } from './traceStore';
@@ -43,12 +44,12 @@ export function addSqlJsFeedback(src: SourceDb | undefined, mark: FeedbackMark):
   db.exec('BEGIN');
   try {
     db.exec(TABLES);
-    if (!all(db, 'SELECT 1 AS x FROM spans WHERE source_id = ? AND trace_id = ? AND span_id = ?', key).length) {
+    if (!all(db, `SELECT 1 AS x FROM spans WHERE source_id = ? AND trace_no = ${traceNoOf('?')} AND span_id = ?`, key).length) {
       throw new Error(`Span ${mark.spanId} of run ${mark.traceId} is not in this source`);
     }
     db.run(
       `INSERT OR IGNORE INTO feedback_base (source_id, trace_id, span_id, neg, pos)
-       SELECT source_id, trace_id, span_id, negative_feedback, positive_feedback FROM spans WHERE source_id = ? AND trace_id = ? AND span_id = ?`,
+       SELECT source_id, trace_id, span_id, negative_feedback, positive_feedback FROM spans WHERE source_id = ? AND trace_no = ${traceNoOf('?')} AND span_id = ?`,
       key,
     );
     db.run(
@@ -62,13 +63,13 @@ export function addSqlJsFeedback(src: SourceDb | undefined, mark: FeedbackMark):
       `UPDATE spans SET
          negative_feedback = (SELECT neg FROM feedback_base b WHERE b.source_id = spans.source_id AND b.trace_id = spans.trace_id AND b.span_id = spans.span_id) + ${count('negative')},
          positive_feedback = (SELECT pos FROM feedback_base b WHERE b.source_id = spans.source_id AND b.trace_id = spans.trace_id AND b.span_id = spans.span_id) + ${count('positive')}
-       WHERE source_id = ? AND trace_id = ? AND span_id = ?`,
+       WHERE source_id = ? AND trace_no = ${traceNoOf('?')} AND span_id = ?`,
       key,
     );
     db.run(
       `UPDATE runs SET
-         negative_feedback = (SELECT total(negative_feedback) FROM spans WHERE source_id = runs.source_id AND trace_id = runs.trace_id),
-         positive_feedback = (SELECT total(positive_feedback) FROM spans WHERE source_id = runs.source_id AND trace_id = runs.trace_id)
+         negative_feedback = (SELECT total(negative_feedback) FROM spans WHERE source_id = runs.source_id AND trace_no = ${traceNoOf('runs.trace_id')}),
+         positive_feedback = (SELECT total(positive_feedback) FROM spans WHERE source_id = runs.source_id AND trace_no = ${traceNoOf('runs.trace_id')})
        WHERE source_id = ? AND trace_id = ?`,
       [src.internalId, mark.traceId],
     );

@@ -39,3 +39,13 @@ export const toSpan = (r: Row, sourceId: number): SpanRow => spanRowOf(r, source
 
 /** A `sources` row as the store reports it, under the id callers know the source by. */
 export const toSourceRow = (id: number, r: Row): SourceRow => sourceRowOf(r, id);
+
+/** Number trace ids not numbered yet (`traces`), in the order given: spans take their trace's number. */
+export function numberTraces(db: Database, traceIds: Iterable<string>): void {
+  const stmt = db.prepare('INSERT OR IGNORE INTO traces (trace_id) VALUES (?)');
+  try {
+    for (const t of traceIds) stmt.run([t]);
+  } finally {
+    stmt.free();
+  }
+}

@@ -74,4 +74,7 @@ export const BATCH_RUNS_SQL = runsUpsertSql('source_id = $src AND id > $after', 
 
 /** Merge the producer's run sums (temp.run_delta) into `runs`; same rules as runsUpsertSql. */
 export const DELTA_RUNS_SQL = runsUpsertSql('', false, true);
-export const TRACE_RUNS_SQL = runsUpsertSql('source_id = $src AND trace_id IN (SELECT trace_id FROM temp.affected)', true);
+export const TRACE_RUNS_SQL = runsUpsertSql(
+  'source_id = $src AND trace_no IN (SELECT t.trace_no FROM temp.affected a JOIN traces t ON t.trace_id = a.trace_id)',
+  true,
+);

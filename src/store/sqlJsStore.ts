@@ -15,9 +15,9 @@ import type { SourceSummary } from '../core/trace/summary';
 import { summarizeRuns } from '../core/trace/runs';
 import { spanKey } from '../core/trace/normalizeTrees';
 import { createBatchInserter } from './fastInsert';
-import { SCHEMA, SCHEMA_VERSION, padNs } from './sqlJsSchema';
+import { SCHEMA, SCHEMA_VERSION, padNs, traceNoOf } from './sqlJsSchema';
 import { openMemoryDatabase } from './sqlJsMemory';
-import { all, opt, toRun, toSourceRow, toSpan, type SourceDb } from './sqlJsRows';
+import { all, numberTraces, opt, toRun, toSourceRow, toSpan, type SourceDb } from './sqlJsRows';
 import { SqlJsSourceWriter } from './sqlJsWriter';
 import { usageFromIndex, type IndexUsage } from './sqlJsUsage';
 import { SearchIndexWriter } from './sqlJsSearchIndex';
@@ -107,6 +107,10 @@ export class SqlJsStore implements TraceStore {
     try {
       const batch = builder.take();
       const refused: number[] = [];
+      numberTraces(
+        db,
+        spans.map((s) => s.traceId),
+      );
       inserter.insert(src.internalId, batch, refused);
       searchIndex.insert(search.take(), 0, batch.count, refused);
       this.insertRuns(src, runs, spans);
@@ -247,11 +251,11 @@ export class SqlJsStore implements TraceStore {
     if (!src) return [];
     // While a source loads, child counts are not final: count children on the fly.
     const count = src.writer
-      ? ', (SELECT count(*) FROM spans c WHERE c.source_id = s.source_id AND c.trace_id = s.trace_id AND c.parent_id = s.span_id) AS live_children'
+      ? ', (SELECT count(*) FROM spans c WHERE c.trace_no = s.trace_no AND c.parent_id = s.span_id) AS live_children'
       : '';
     const rows = all(
       src.db,
-      `SELECT s.*${count} FROM spans s WHERE s.source_id = ? AND s.trace_id = ? AND s.parent_id IS ? ORDER BY s.start_ns, s.span_id`,
+      `SELECT s.*${count} FROM spans s WHERE s.source_id = ? AND s.trace_no = ${traceNoOf('?')} AND s.parent_id IS ? ORDER BY s.start_ns, s.span_id`,
       [src.internalId, traceId, parentSpanId ?? null],
     );
     return rows.map((r) => toSpan(r, src.id));
@@ -260,7 +264,7 @@ export class SqlJsStore implements TraceStore {
   async getSpan(sourceId: number, traceId: string, spanId: string): Promise<SpanRow | undefined> {
     const src = this.get(sourceId);
     if (!src) return undefined;
-    const row = all(src.db, 'SELECT * FROM spans WHERE source_id = ? AND trace_id = ? AND span_id = ?', [
+    const row = all(src.db, `SELECT * FROM spans WHERE source_id = ? AND trace_no = ${traceNoOf('?')} AND span_id = ?`, [
       src.internalId,
       traceId,
       spanId,

@@ -5,7 +5,8 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import type { Diagnostic } from '../core/model/diagnostic';
 import type { Span } from '../core/model/span';
 import { spanKey } from '../core/trace/normalizeTrees';
-import { all, opt, toSourceRow, type Row, type SourceDb } from './sqlJsRows';
+import { all, numberTraces, opt, toSourceRow, type Row, type SourceDb } from './sqlJsRows';
+import { traceNoOf } from './sqlJsSchema';
 import { createBatchInserter, type BatchInserter } from './fastInsert';
 import { BATCH_RUNS_SQL, DELTA_RUNS_SQL, TRACE_RUNS_SQL } from './sqlJsRunsSql';
 import { SearchIndexWriter } from './sqlJsSearchIndex';
@@ -164,18 +165,20 @@ export class SqlJsSourceWriter implements SourceWriter {
     const diagnostics: Diagnostic[] = [];
     db.exec('BEGIN');
     try {
+      this.addTraces(batch);
       const inserted = inserter.insert(src, batch, ignored);
       if (batch.search) this.search.insert(batch.search, before, batch.count, ignored, this.dupSeq);
       else if (batch.count > 0) this.searchMissing = true;
       if (ignored.length) this.keepDuplicates(batch, ignored);
       this.offered += batch.count;
       if (inserted > 0) {
-        if (batch.runs && batch.kids) this.mergeDeltas(batch.runs, batch.kids, before);
+        if (batch.runs && batch.kids) this.mergeDeltas(batch.kids, before);
         else this.mergeFromRows(before);
         this.spans += inserted;
         this.lastId += inserted;
         db.run('UPDATE sources SET span_count = ? WHERE id = ?', [this.spans, src]);
       }
+      db.exec('DELETE FROM temp.kid_delta; DELETE FROM temp.run_delta;');
       db.exec('COMMIT');
       return { inserted, diagnostics };
     } catch (err) {
@@ -184,30 +187,47 @@ export class SqlJsSourceWriter implements SourceWriter {
     }
   }
 
+  /**
+   * Number the batch's new traces (`traces`) before its spans go in: a span row takes its trace's
+   * number. The producer's run rows name each trace of the batch once; a batch without them is
+   * read row by row.
+   */
+  private addTraces(batch: SpanRowBatch): void {
+    const db = this.db;
+    if (batch.runs && batch.kids) {
+      this.runInserter.insert(undefined, batch.runs);
+      db.exec('INSERT OR IGNORE INTO traces (trace_id) SELECT trace_id FROM temp.run_delta ORDER BY rowid');
+      return;
+    }
+    numberTraces(
+      db,
+      (function* () {
+        for (const row of batchRows(batch)) yield String(row[0]);
+      })(),
+    );
+  }
+
   /** Child counts and run sums from the producer's per-batch sums (the common case). */
-  private mergeDeltas(runs: NonNullable<SpanRowBatch['runs']>, kids: NonNullable<SpanRowBatch['kids']>, before: number): void {
+  private mergeDeltas(kids: NonNullable<SpanRowBatch['kids']>, before: number): void {
     const db = this.db;
     const src = this.internalId;
     this.kidInserter.insert(undefined, kids);
-    // New children of parents already here (in this batch too).
+    // New children of parents already here (from earlier batches: the producer counted the rest).
     db.run(
-      `UPDATE spans SET child_count = child_count + k.n FROM temp.kid_delta AS k
-       WHERE spans.source_id = $src AND spans.trace_id = k.trace_id AND spans.span_id = k.parent_id`,
-      { $src: src },
+      `UPDATE spans SET child_count = child_count + k.n FROM temp.kid_delta AS k JOIN traces t ON t.trace_id = k.trace_id
+       WHERE spans.trace_no = t.trace_no AND spans.span_id = k.parent_id`,
     );
     this.resolvePending(before);
     // New children whose parent is not here (yet).
     db.run(
       `INSERT INTO temp.pending (trace_id, parent_id, n)
        SELECT trace_id, parent_id, n FROM temp.kid_delta k
-       WHERE NOT EXISTS (SELECT 1 FROM spans p WHERE p.source_id = $src AND p.trace_id = k.trace_id AND p.span_id = k.parent_id)
+       WHERE NOT EXISTS (SELECT 1 FROM spans p WHERE p.trace_no = ${traceNoOf('k.trace_id')} AND p.span_id = k.parent_id)
        ON CONFLICT (trace_id, parent_id) DO UPDATE SET n = n + excluded.n`,
-      { $src: src },
     );
     this.pendingCount = Number(db.exec('SELECT count(*) FROM temp.pending')[0].values[0][0]);
-    this.runInserter.insert(undefined, runs);
+    // The run rows went into temp.run_delta with the batch's traces (addTraces).
     db.run(DELTA_RUNS_SQL, { $src: src });
-    db.exec('DELETE FROM temp.kid_delta; DELETE FROM temp.run_delta;');
   }
 
   /** The same from the span rows themselves (a batch with duplicates, whose sums are off). */
@@ -216,15 +236,15 @@ export class SqlJsSourceWriter implements SourceWriter {
     const p = { $src: this.internalId, $after: before };
     db.run(
       `UPDATE spans SET child_count = child_count + k.n
-       FROM (SELECT trace_id, parent_id, count(*) AS n FROM spans WHERE id > $after AND parent_id IS NOT NULL GROUP BY trace_id, parent_id) AS k
-       WHERE spans.source_id = $src AND spans.trace_id = k.trace_id AND spans.span_id = k.parent_id`,
-      p,
+       FROM (SELECT trace_no, parent_id, count(*) AS n FROM spans WHERE id > $after AND parent_id IS NOT NULL GROUP BY trace_no, parent_id) AS k
+       WHERE spans.trace_no = k.trace_no AND spans.span_id = k.parent_id`,
+      { $after: before },
     );
     this.resolvePending(before);
     db.run(
       `INSERT INTO temp.pending (trace_id, parent_id, n)
        SELECT trace_id, parent_id, count(*) FROM spans c WHERE id > $after AND parent_id IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.source_id = $src AND p.trace_id = c.trace_id AND p.span_id = c.parent_id)
+         AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.trace_no = c.trace_no AND p.span_id = c.parent_id)
        GROUP BY trace_id, parent_id
        ON CONFLICT (trace_id, parent_id) DO UPDATE SET n = n + excluded.n`,
       p,
@@ -269,7 +289,12 @@ export class SqlJsSourceWriter implements SourceWriter {
     const dups = all(db, 'SELECT * FROM temp.dup_rows ORDER BY seq');
     if (!dups.length) return;
     const firsts = dups.map(
-      (d) => all(db, 'SELECT * FROM spans WHERE source_id = ? AND trace_id = ? AND span_id = ?', [src, d.trace_id, d.span_id])[0],
+      (d) =>
+        all(db, `SELECT * FROM spans WHERE source_id = ? AND trace_no = ${traceNoOf('?')} AND span_id = ?`, [
+          src,
+          d.trace_id,
+          d.span_id,
+        ])[0],
     );
     // Same index fields: maybe a re-delivery; only the source can tell (up to a bound).
     const sameFields = dups.map((d, k) => firsts[k] !== undefined && DUP_FIELDS.every((c) => d[c] === firsts[k][c]));
@@ -300,7 +325,7 @@ export class SqlJsSourceWriter implements SourceWriter {
         if (identical[k]) return;
         let copy = 2;
         while (
-          all(db, 'SELECT 1 AS x FROM spans WHERE source_id = ? AND trace_id = ? AND span_id = ?', [
+          all(db, `SELECT 1 AS x FROM spans WHERE source_id = ? AND trace_no = ${traceNoOf('?')} AND span_id = ?`, [
             src,
             d.trace_id,
             `${String(d.span_id)}~${copy}`,
@@ -316,17 +341,21 @@ export class SqlJsSourceWriter implements SourceWriter {
           offset: opt<number>(d.byte_start),
         });
         const values = SPAN_COLUMNS.map((c) => (c === 'span_id' ? id : c === 'child_count' ? 0 : (d[c] ?? null)));
-        db.run(`INSERT INTO spans (source_id, ${SPAN_COLUMNS.join(', ')}) VALUES (?, ${SPAN_COLUMNS.map(() => '?').join(', ')})`, [
-          src,
-          ...values,
-        ]);
+        db.run(
+          `INSERT INTO spans (source_id, ${SPAN_COLUMNS.join(', ')}, trace_no) VALUES (?, ${SPAN_COLUMNS.map(() => '?').join(', ')}, ${traceNoOf('?')})`,
+          [src, ...values, d.trace_id],
+        );
         this.spans++;
         this.lastId++;
         this.search.restoreDuplicate(Number(d.seq), this.lastId);
         this.keptAs.set(Number(d.seq), this.lastId);
         if (d.parent_id !== null) {
           if (
-            !all(db, 'SELECT 1 AS x FROM spans WHERE source_id = ? AND trace_id = ? AND span_id = ?', [src, d.trace_id, d.parent_id]).length
+            !all(db, `SELECT 1 AS x FROM spans WHERE source_id = ? AND trace_no = ${traceNoOf('?')} AND span_id = ?`, [
+              src,
+              d.trace_id,
+              d.parent_id,
+            ]).length
           ) {
             db.run('INSERT INTO temp.pending VALUES ($t, $p, 1) ON CONFLICT (trace_id, parent_id) DO UPDATE SET n = n + 1', {
               $t: d.trace_id,
@@ -431,13 +460,14 @@ export class SqlJsSourceWriter implements SourceWriter {
     if (missing === 0) return;
     const first = all(
       db,
-      `SELECT s.span_id, s.line, s.byte_start FROM spans s JOIN temp.pending p ON s.trace_id = p.trace_id AND s.parent_id = p.parent_id
+      `SELECT s.span_id, s.line, s.byte_start FROM temp.pending p JOIN traces t ON t.trace_id = p.trace_id
+       JOIN spans s ON s.trace_no = t.trace_no AND s.parent_id = p.parent_id
        WHERE s.source_id = ? ORDER BY s.id LIMIT 1`,
       [this.internalId],
     )[0];
     db.run(
-      `UPDATE spans SET parent_id = NULL FROM temp.pending p
-       WHERE spans.source_id = $src AND spans.trace_id = p.trace_id AND spans.parent_id = p.parent_id`,
+      `UPDATE spans SET parent_id = NULL FROM temp.pending p JOIN traces t ON t.trace_id = p.trace_id
+       WHERE spans.source_id = $src AND spans.trace_no = t.trace_no AND spans.parent_id = p.parent_id`,
       { $src: this.internalId },
     );
     const detached = db.getRowsModified();
@@ -485,10 +515,11 @@ export class SqlJsSourceWriter implements SourceWriter {
   private replayTrace(traceId: string): void {
     const db = this.db;
     const src = this.internalId;
-    const rows = all(db, 'SELECT id, span_id, parent_id, line, byte_start FROM spans WHERE source_id = ? AND trace_id = ? ORDER BY id', [
-      src,
-      traceId,
-    ]);
+    const rows = all(
+      db,
+      `SELECT id, span_id, parent_id, line, byte_start FROM spans WHERE source_id = ? AND trace_no = ${traceNoOf('?')} ORDER BY id`,
+      [src, traceId],
+    );
     const byId = new Map<string, Row>();
     for (const r of rows) byId.set(String(r.span_id), r);
     const parent = (r: Row): Row | undefined => (r.parent_id === null ? undefined : byId.get(String(r.parent_id)));
@@ -526,7 +557,8 @@ export class SqlJsSourceWriter implements SourceWriter {
     const rows = all(
       db,
       `SELECT r.trace_id, r.root_span_id, s.byte_start, s.byte_end, s.line FROM runs r
-       JOIN spans s ON s.source_id = r.source_id AND s.trace_id = r.trace_id AND s.span_id = r.root_span_id
+       JOIN traces t ON t.trace_id = r.trace_id
+       JOIN spans s ON s.trace_no = t.trace_no AND s.span_id = r.root_span_id
        WHERE r.source_id = ? AND r.preview IS NULL AND s.preview IS NULL AND s.byte_start IS NOT NULL`,
       [this.internalId],
     );
@@ -542,7 +574,7 @@ export class SqlJsSourceWriter implements SourceWriter {
     db.exec('BEGIN');
     try {
       requests.forEach((q, i) => {
-        db.run('UPDATE spans SET preview = ? WHERE source_id = ? AND trace_id = ? AND span_id = ?', [
+        db.run(`UPDATE spans SET preview = ? WHERE source_id = ? AND trace_no = ${traceNoOf('?')} AND span_id = ?`, [
           previews[i] ?? '',
           this.internalId,
           q.traceId,
@@ -569,8 +601,8 @@ export class SqlJsSourceWriter implements SourceWriter {
 /** Child counts of one trace, counted from scratch (after a post-pass changed its tree). */
 function recountChildren(db: Database, src: number, traceId: string): void {
   db.run(
-    `UPDATE spans SET child_count = (SELECT count(*) FROM spans c WHERE c.source_id = spans.source_id AND c.trace_id = spans.trace_id AND c.parent_id = spans.span_id)
-     WHERE source_id = ? AND trace_id = ?`,
+    `UPDATE spans SET child_count = (SELECT count(*) FROM spans c WHERE c.trace_no = spans.trace_no AND c.parent_id = spans.span_id)
+     WHERE source_id = ? AND trace_no = ${traceNoOf('?')}`,
     [src, traceId],
   );
 }

@@ -439,7 +439,7 @@ export function compileRunSearch(expr: Expr, opts: RunSearchOptions): CompiledSq
     // From the page into its runs' spans by index. SQLite would otherwise scan every span and
     // filter against the page; its CROSS JOIN keeps the written order.
     `${b.col(s.startNs)} AS start_ns, ${score} AS score FROM page p`,
-    `${opts.dialect === 'sqlite' ? 'CROSS JOIN' : 'JOIN'} ${s.table} s ON ${b.col(s.sourceId)} = p.source_id AND ${b.col(s.traceId)} = p.trace_id`,
+    spansOfPage(b, opts.dialect),
     '), ranked AS (',
     'SELECT x.source_id, x.trace_id, x.span_id, x.score,',
     'ROW_NUMBER() OVER (PARTITION BY x.source_id, x.trace_id ORDER BY x.score DESC, x.start_ns, x.span_id) AS rn,',
@@ -453,6 +453,18 @@ export function compileRunSearch(expr: Expr, opts: RunSearchOptions): CompiledSq
     'ORDER BY p.start_ns DESC, p.source_id DESC, p.trace_id DESC',
   ].join('\n');
   return { sql, params: b.params };
+}
+
+/** The join from the page's runs to their spans, through the trace numbers where spans are keyed by them. */
+function spansOfPage(b: SqlBuilder, dialect: RunSearchOptions['dialect']): string {
+  const s = b.schema.spans;
+  const join = dialect === 'sqlite' ? 'CROSS JOIN' : 'JOIN';
+  const t = b.schema.traceNumbers;
+  if (!t) return `${join} ${s.table} s ON ${b.col(s.sourceId)} = p.source_id AND ${b.col(s.traceId)} = p.trace_id`;
+  return (
+    `${join} ${t.table} tn ON tn.${t.traceId} = p.trace_id ` +
+    `${join} ${s.table} s ON s.${t.spansTraceNo} = tn.${t.traceNo} AND ${b.col(s.sourceId)} = p.source_id`
+  );
 }
 
 /** The query's positive full-text words and phrases, for highlighting a snippet. */

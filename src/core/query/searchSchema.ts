@@ -55,6 +55,11 @@ export interface SearchSchema {
   spans: SpanColumns;
   runs: RunColumns;
   /**
+   * Where spans are keyed by a trace number instead of the trace id (SQLite: its indexes are),
+   * the table that numbers trace ids and the spans' column holding the number.
+   */
+  traceNumbers?: { table: string; traceId: string; traceNo: string; spansTraceNo: string };
+  /**
    * Full text, one row per span. SQLite: an FTS4 table, `key` = `docid`, `match` = the table's
    * own name (`span_fts MATCH ?`). PostgreSQL: `match` is a tsvector column.
    */
@@ -100,6 +105,7 @@ const SPANS_COMMON: Omit<SpanColumns, 'table'> = {
 export const SQLITE_SEARCH_SCHEMA: SearchSchema = {
   spans: { table: 'spans', ...SPANS_COMMON },
   runs: { table: 'runs', sourceId: 'source_id', traceId: 'trace_id', startNs: 'start_ns' },
+  traceNumbers: { table: 'traces', traceId: 'trace_id', traceNo: 'trace_no', spansTraceNo: 'trace_no' },
   text: { table: 'span_fts', key: 'docid', match: 'span_fts' },
   attrs: { table: 'span_attrs', spanPk: 'span_pk', key: 'key', value: 'value', num: 'num' },
   guards: { table: 'span_guards', spanPk: 'span_pk', name: 'name', passed: 'passed' },

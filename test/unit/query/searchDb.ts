@@ -24,9 +24,14 @@ CREATE TABLE IF NOT EXISTS ${db}runs (
   PRIMARY KEY (source_id, trace_id)
 );
 CREATE INDEX IF NOT EXISTS ${db}runs_by_start ON runs (start_ns, source_id, trace_id);
+CREATE TABLE IF NOT EXISTS ${db}traces (
+  trace_no INTEGER PRIMARY KEY,
+  trace_id TEXT NOT NULL UNIQUE
+);
 CREATE TABLE IF NOT EXISTS ${db}spans (
   id INTEGER PRIMARY KEY,
   source_id INTEGER NOT NULL,
+  trace_no INTEGER NOT NULL,
   trace_id TEXT NOT NULL,
   span_id TEXT NOT NULL,
   parent_id TEXT,
@@ -52,7 +57,7 @@ CREATE TABLE IF NOT EXISTS ${db}spans (
   guards_failed INTEGER NOT NULL,
   negative_feedback INTEGER NOT NULL,
   positive_feedback INTEGER NOT NULL,
-  UNIQUE (source_id, trace_id, span_id)
+  UNIQUE (trace_no, span_id)
 );
 CREATE INDEX IF NOT EXISTS ${db}spans_by_start ON spans (start_ns, source_id, trace_id, span_id);
 `;
@@ -86,13 +91,15 @@ export function insertSpans(db: Database, sourceId: number, spans: Span[]): void
       r.spanCount,
     ]);
   }
+  for (const s of spans) db.run('INSERT OR IGNORE INTO traces (trace_id) VALUES (?)', [s.traceId]);
   for (const s of spans) {
     db.run(
-      `INSERT INTO spans (source_id, trace_id, span_id, parent_id, name, kind, start_ns, end_ns, duration_ns, status, status_message,
+      `INSERT INTO spans (source_id, trace_no, trace_id, span_id, parent_id, name, kind, start_ns, end_ns, duration_ns, status, status_message,
         service, session_id, user_id, provider, model, request_model, input_tokens, output_tokens, cost, template_name, template_version,
-        template_path, guards_failed, negative_feedback, positive_feedback) VALUES (${new Array(26).fill('?').join(',')})`,
+        template_path, guards_failed, negative_feedback, positive_feedback) VALUES (?, (SELECT trace_no FROM traces WHERE trace_id = ?), ${new Array(25).fill('?').join(',')})`,
       [
         sourceId,
+        s.traceId,
         s.traceId,
         s.spanId,
         s.parentId ?? null,
