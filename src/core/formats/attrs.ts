@@ -36,6 +36,16 @@ export function bool(a: Attributes, ...keys: string[]): boolean | undefined {
   return undefined;
 }
 
+/**
+ * A copy of `o` without its undefined-valued keys, the rest in the same order. Cheaper than
+ * deleting them: a delete turns the object into a slow dictionary, for it and its readers.
+ */
+export function definedOnly<T extends object>(o: T): T {
+  const out = {} as T;
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
 /** Decode a JSON-encoded attribute (possibly encoded twice); undefined when it is not JSON. */
 export function parseJson(v: unknown): unknown {
   let cur = v;
@@ -59,6 +69,14 @@ export function text(v: unknown): string | undefined {
   return JSON.stringify(v);
 }
 
+// Told of every prefix scan while attrGates.ts records which keys a mapping step reads: a scan
+// reads no fixed key, so the step's gate must also open for keys that start with the prefix.
+let scanRecorder: ((a: Attributes, prefix: string) => void) | undefined;
+
+export function setScanRecorder(r: ((a: Attributes, prefix: string) => void) | undefined): void {
+  scanRecorder = r;
+}
+
 /**
  * Gather flattened list attributes: `prefix.0.x`, `prefix.0.y`, `prefix.1.x` → [{x,y},{x}].
  * Nested suffixes are kept dotted (`message.tool_calls.0.tool_call.id`).
@@ -66,6 +84,7 @@ export function text(v: unknown): string | undefined {
 export function indexed(a: Attributes, prefix: string): Attributes[] {
   const out: Attributes[] = [];
   const p = prefix + '.';
+  if (scanRecorder) scanRecorder(a, p);
   for (const key of Object.keys(a)) {
     if (!key.startsWith(p)) continue;
     const rest = key.slice(p.length);
@@ -81,6 +100,7 @@ export function indexed(a: Attributes, prefix: string): Attributes[] {
 }
 
 export function hasPrefix(a: Attributes, prefix: string): boolean {
+  if (scanRecorder) scanRecorder(a, prefix);
   for (const k of Object.keys(a)) if (k.startsWith(prefix)) return true;
   return false;
 }

@@ -12,7 +12,7 @@ import type {
   TemplateRef,
 } from '../model/span';
 import { plainToAttr } from './anyValue';
-import { bool, indexed, num, parseJson, str, text } from './attrs';
+import { bool, definedOnly, indexed, num, parseJson, str, text } from './attrs';
 
 export function templateRef(a: Attributes): TemplateRef | undefined {
   const t: TemplateRef = {
@@ -34,8 +34,8 @@ export function templateRef(a: Attributes): TemplateRef | undefined {
     t.variables = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(vars)) t.variables[k] = text(v) ?? '';
   }
-  for (const k of Object.keys(t) as (keyof TemplateRef)[]) if (t[k] === undefined) delete t[k];
-  return Object.keys(t).length ? t : undefined;
+  const out = definedOnly(t);
+  return Object.keys(out).length ? out : undefined;
 }
 
 export function codeLocation(a: Attributes): CodeLocation | undefined {
@@ -48,8 +48,8 @@ export function codeLocation(a: Attributes): CodeLocation | undefined {
     repository: str(a, 'vcs.repository.url.full', 'vcs.repository.url'),
     revision: str(a, 'vcs.ref.head.revision', 'vcs.repository.ref.revision'),
   };
-  for (const k of Object.keys(c) as (keyof CodeLocation)[]) if (c[k] === undefined) delete c[k];
-  return c.file || c.function ? c : undefined;
+  const out = definedOnly(c);
+  return out.file || out.function ? out : undefined;
 }
 
 export function documents(a: Attributes): RetrievedDocument[] | undefined {
@@ -138,8 +138,7 @@ function feedbackFrom(a: Attributes): Feedback {
     comment: str(a, 'gen_ai.evaluation.explanation', 'tracelens.feedback.comment'),
     source: str(a, 'tracelens.feedback.source'),
   };
-  for (const k of Object.keys(f) as (keyof Feedback)[]) if (f[k] === undefined) delete f[k];
-  return f;
+  return definedOnly(f);
 }
 
 export function exception(events: SpanEvent[], a: Attributes): ExceptionInfo | undefined {
@@ -150,8 +149,8 @@ export function exception(events: SpanEvent[], a: Attributes): ExceptionInfo | u
     message: str(src, 'exception.message'),
     stacktrace: str(src, 'exception.stacktrace', 'code.stacktrace'),
   };
-  for (const k of Object.keys(info) as (keyof ExceptionInfo)[]) if (info[k] === undefined) delete info[k];
-  return info.type || info.message || info.stacktrace ? info : undefined;
+  const out = definedOnly(info);
+  return out.type || out.message || out.stacktrace ? out : undefined;
 }
 
 export function sessionId(a: Attributes): string | undefined {

@@ -113,20 +113,38 @@ export function openInferenceKind(value: string | undefined): SpanKind | undefin
   return lookupKind(OPENINFERENCE, value);
 }
 
-export function inferKind(a: Attributes): SpanKind {
+function explicitKind(a: Attributes): SpanKind | undefined {
   const explicit = str(a, 'tracelens.span.kind')?.toLowerCase();
-  if (explicit && (SPAN_KINDS as readonly string[]).includes(explicit)) return explicit as SpanKind;
-  return (
+  return explicit && (SPAN_KINDS as readonly string[]).includes(explicit) ? (explicit as SpanKind) : undefined;
+}
+
+/**
+ * inferKind's conventions in precedence order, the first that decides wins. In a few steps so
+ * that mapSemantics can skip a step whose keys a span lacks (attrGates.ts); each step answers
+ * undefined when none of its conventions decides.
+ */
+export const KIND_STEPS: readonly ((a: Attributes) => SpanKind | undefined)[] = [
+  (a) =>
+    explicitKind(a) ??
     langfuseKind(str(a, 'langfuse.observation.type')) ??
     openInferenceKind(str(a, 'openinference.span.kind')) ??
-    (str(a, 'tracelens.guard.name', 'tracelens.guard.passed') !== undefined ? 'guard' : undefined) ??
-    lookupKind(LANGSMITH, str(a, 'langsmith.span.kind')) ??
-    mlflowKind(a['mlflow.spanType']) ??
-    lookupKind(GENAI_OPERATION, str(a, 'gen_ai.operation.name')) ??
-    lookupKind(TRACELOOP, str(a, 'traceloop.span.kind')) ??
+    (str(a, 'tracelens.guard.name', 'tracelens.guard.passed') !== undefined ? 'guard' : undefined),
+  (a) => lookupKind(LANGSMITH, str(a, 'langsmith.span.kind')) ?? mlflowKind(a['mlflow.spanType']),
+  (a) => lookupKind(GENAI_OPERATION, str(a, 'gen_ai.operation.name')) ?? lookupKind(TRACELOOP, str(a, 'traceloop.span.kind')),
+  (a) =>
     vercelKind(a) ??
     (str(a, 'llm.request.type') !== undefined ? 'llm' : undefined) ??
-    (str(a, 'gen_ai.request.model', 'gen_ai.response.model', 'llm.model_name') !== undefined ? 'llm' : undefined) ??
-    'span'
-  );
+    (str(a, 'gen_ai.request.model', 'gen_ai.response.model', 'llm.model_name') !== undefined ? 'llm' : undefined),
+];
+
+const ALL_STEPS = (1 << KIND_STEPS.length) - 1;
+
+/** The kind of step. `steps` has bit i set to try KIND_STEPS[i] (mapSemantics leaves out steps whose keys are absent). */
+export function inferKind(a: Attributes, steps = ALL_STEPS): SpanKind {
+  for (let i = 0; i < KIND_STEPS.length; i++) {
+    if ((steps & (1 << i)) === 0) continue;
+    const kind = KIND_STEPS[i](a);
+    if (kind !== undefined && kind !== null) return kind;
+  }
+  return 'span';
 }

@@ -1,7 +1,7 @@
 // Model, token usage, cost and tool-call fields of LLM and tool spans.
 
 import type { Attributes, ModelRef, TokenUsage, ToolCall } from '../model/span';
-import { num, parseJson, str } from './attrs';
+import { definedOnly, num, parseJson, str } from './attrs';
 
 export function modelRef(a: Attributes): ModelRef | undefined {
   const m: ModelRef = {
@@ -27,8 +27,8 @@ export function modelRef(a: Attributes): ModelRef | undefined {
     returned: str(a, 'gen_ai.response.model', 'llm.response.model_name', 'llm.response.model', 'ai.response.model'),
   };
   if (!m.requested && m.returned) m.requested = m.returned;
-  for (const k of Object.keys(m) as (keyof ModelRef)[]) if (m[k] === undefined) delete m[k];
-  return m.provider || m.requested || m.returned ? m : undefined;
+  const out = definedOnly(m);
+  return out.provider || out.requested || out.returned ? out : undefined;
 }
 
 const VERCEL_OUTER = new Set(['ai.generateText', 'ai.streamText', 'ai.generateObject', 'ai.streamObject', 'ai.embed', 'ai.embedMany']);
@@ -61,11 +61,13 @@ export function tokenUsage(a: Attributes): TokenUsage | undefined {
   // Vercel AI SDK: the model call's own usage. An outer ai.generateText/streamText span repeats
   // the sum of its steps; counting it too would count every token twice.
   if (!VERCEL_OUTER.has(str(a, 'ai.operationId') ?? '')) {
-    fillUsage(u, {
+    const vercel: TokenUsage = {
       input: num(a, 'ai.usage.promptTokens', 'ai.usage.inputTokens'),
       output: num(a, 'ai.usage.completionTokens', 'ai.usage.outputTokens'),
       total: num(a, 'ai.usage.totalTokens'),
-    });
+    };
+    // Nothing to fill when none is there (every non-Vercel span): skip flattening the object.
+    if (vercel.input !== undefined || vercel.output !== undefined || vercel.total !== undefined) fillUsage(u, vercel);
   }
   // JSON usage objects fill what the flat keys left open: Langfuse-over-OTel usage_details, MLflow,
   // Logfire's OpenAI response_data.usage.
@@ -76,8 +78,8 @@ export function tokenUsage(a: Attributes): TokenUsage | undefined {
     const rd = parseJson(a.response_data) ?? a.response_data;
     if (rd && typeof rd === 'object' && !Array.isArray(rd)) fillUsage(u, (rd as Record<string, unknown>).usage);
   }
-  for (const k of Object.keys(u) as (keyof TokenUsage)[]) if (u[k] === undefined) delete u[k];
-  return Object.keys(u).length ? u : undefined;
+  const out = definedOnly(u);
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**
