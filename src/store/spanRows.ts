@@ -4,10 +4,13 @@
 // producer also sums each batch per run and counts children per parent, so the store merges
 // a few hundred run rows per batch instead of re-reading thousands of span rows.
 
-import type { Span } from '../core/model/span';
-import { isNegative, isPositive, summarizeRuns } from '../core/trace/runs';
-import { padNs } from './sqlJsSchema';
+import type { Message, Span } from '../core/model/span';
+import { isNegative, isPositive } from '../core/trace/runs';
+import { nsDuration } from './padNs';
+import { RowBuilder } from './rowBuilder';
 import type { SearchRowBatch } from './sqlJsSearchRows';
+
+export { RowBuilder };
 
 /** Text columns of `spans`, in the order a batch carries them (after `source_id`). */
 export const SPAN_TEXT_COLUMNS = [
@@ -120,99 +123,59 @@ export interface SpanRowBatch extends RowBatch {
   search?: SearchRowBatch;
 }
 
+const PREVIEW_CHARS = 120;
+/** Collapsing this much of a longer input nearly always yields the PREVIEW_CHARS + 2 needed. */
+const PREVIEW_SCAN = PREVIEW_CHARS + 40;
+
 /**
  * The preview a run shows when this span is its root (summarizeRuns' own rule), or '' when it
  * has none: '' marks "computed", NULL "not computed" (spans with a parent are not, while indexing).
+ * Same text as `summarizeRuns([s])[0].preview` (a unit test holds them together), without
+ * summarizing a run or running the whitespace regex over a whole input to keep 120 characters.
  */
 export function rootPreview(s: Span): string {
-  return summarizeRuns([s])[0]?.preview ?? '';
-}
-
-const encoder = new TextEncoder();
-// eslint-disable-next-line no-control-regex -- the ASCII range starts at U+0000
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** Packs rows of one layout into a transferable batch. */
-export class RowBuilder {
-  private parts: string[] = [];
-  private lens: Int32Array;
-  private nums: Float64Array;
-  private li = 0;
-  private ni = 0;
-  count = 0;
-
-  constructor(private readonly layout: RowLayout) {
-    this.lens = new Int32Array(256 * layout.t);
-    this.nums = new Float64Array(256 * layout.n);
-  }
-
-  /** Text column value (call `layout.t` times, then `num` `layout.n` times, per row). */
-  text(v: string | null | undefined): void {
-    if (this.li === this.lens.length) this.lens = grow(this.lens);
-    if (v === null || v === undefined) {
-      this.lens[this.li++] = -1;
-      return;
+  const raw = s.input ?? lastUserContent(s.inputMessages);
+  if (!raw) return '';
+  if (raw.length >= PREVIEW_CHARS + 2) {
+    if (plainHead(raw)) return `${raw.slice(0, PREVIEW_CHARS - 1)}…`;
+    if (raw.length > PREVIEW_SCAN) {
+      // Collapsing a prefix gives a prefix of the collapsed whole (a whitespace run cut at the
+      // end still collapses to one space); with two characters to spare after the cut, trimming
+      // the end of the whole cannot reach the first PREVIEW_CHARS - 1.
+      const head = raw.slice(0, PREVIEW_SCAN).replace(/\s+/g, ' ').trimStart();
+      if (head.length >= PREVIEW_CHARS + 2) return `${head.slice(0, PREVIEW_CHARS - 1)}…`;
     }
-    // UTF-16 length for now: take() fixes the lengths up in the rare batch that is not ASCII.
-    this.parts.push(v);
-    this.lens[this.li++] = v.length;
   }
-
-  num(v: number | null | undefined): void {
-    if (this.ni === this.nums.length) this.nums = grow(this.nums);
-    this.nums[this.ni++] = v === null || v === undefined || !Number.isFinite(v) ? NaN : v;
-  }
-
-  endRow(): void {
-    this.count++;
-  }
-
-  take(): RowBatch {
-    const joined = this.parts.join('');
-    const lens = this.lens.slice(0, this.li);
-    let text: Uint8Array;
-    if (!NON_ASCII.test(joined)) {
-      // One native copy; byte lengths are the string lengths. An own buffer (never Buffer's
-      // shared pool): batches are transferred between threads.
-      text = new Uint8Array(joined.length);
-      Buffer.from(text.buffer, text.byteOffset, text.length).write(joined, 0, 'latin1');
-    } else {
-      // Some text is not ASCII (a preview's "…", say): byte lengths string by string (native).
-      let k = 0;
-      for (let i = 0; i < lens.length; i++) if (lens[i] >= 0) lens[i] = Buffer.byteLength(this.parts[k++], 'utf8');
-      text = encoder.encode(joined);
-      if (text.length !== lens.reduce((a, b) => a + Math.max(0, b), 0)) text = encodeEach(this.parts, lens);
-    }
-    const batch: RowBatch = { count: this.count, text, lens, nums: this.nums.slice(0, this.ni) };
-    this.parts = [];
-    this.li = 0;
-    this.ni = 0;
-    this.count = 0;
-    return batch;
-  }
+  const oneLine = raw.replace(/\s+/g, ' ').trim();
+  return oneLine.length > PREVIEW_CHARS ? `${oneLine.slice(0, PREVIEW_CHARS - 1)}…` : oneLine;
 }
 
-function grow<A extends Int32Array | Float64Array>(a: A): A {
-  const b = new (a.constructor as { new (n: number): A })(a.length * 2);
-  b.set(a);
-  return b;
+function lastUserContent(msgs: Message[] | undefined): string | undefined {
+  if (!msgs) return undefined;
+  for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i].role === 'user') return msgs[i].content;
+  return undefined;
 }
 
-/** Slow path when the length estimate and the encoder disagree: encode string by string. */
-function encodeEach(parts: string[], lens: Int32Array): Uint8Array {
-  const chunks = parts.map((p) => encoder.encode(p));
-  let k = 0;
-  for (let i = 0; i < lens.length; i++) if (lens[i] >= 0) lens[i] = chunks[k++].length;
-  const out = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
+/**
+ * Whether the first PREVIEW_CHARS + 2 characters of `raw` are printable ASCII and single spaces,
+ * the first not a space: collapsing and trimming leave them as they are, and at least one of the
+ * last two is not a space, so the whole is cut to its first PREVIEW_CHARS - 1 characters.
+ */
+function plainHead(raw: string): boolean {
+  let space = true;
+  for (let i = 0; i < PREVIEW_CHARS + 2; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 32) {
+      if (space) return false;
+      space = true;
+    } else if (c > 32 && c < 127) space = false;
+    else return false;
   }
-  return out;
+  return true;
 }
 
-interface RunDelta {
+/** A trace's share of a batch: its run sums, its spans' rows, and its parents' child counts. */
+interface TraceRows {
   traceId: string;
   root: Span;
   rootPreview: string | undefined;
@@ -230,15 +193,28 @@ interface RunDelta {
   pos: number;
   roots: number;
   models: Set<string>;
+  /** Row of each span id in the batch (the first, for a duplicate id). */
+  rowOf: Map<string, number>;
+  /** Index in the builder's kid lists of each parent id named in the batch. */
+  kidOf?: Map<string, number>;
 }
 
-/** Span rows plus the batch's run sums and child counts. */
+/**
+ * Span rows plus the batch's run sums and child counts. Everything is keyed by trace first (one
+ * lookup per span, none when it is the previous span's trace), then by span id within the trace:
+ * no `trace\0span` key strings.
+ */
 export class SpanBatchBuilder {
   private readonly rows = new RowBuilder(SPAN_LAYOUT);
-  private runs = new Map<string, RunDelta>();
-  private kids = new Map<string, number>();
-  /** Row of each (trace, span) in the batch (the first, for a duplicate id). */
-  private rowOf = new Map<string, number>();
+  private readonly runRows = new RowBuilder(RUN_LAYOUT);
+  private readonly kidRows = new RowBuilder(KID_LAYOUT);
+  /** Traces of the batch, in the order they first appear (the order of the run rows). */
+  private traces = new Map<string, TraceRows>();
+  private last: TraceRows | undefined;
+  /** Parents named in the batch, in the order they are first named (the order of the kid rows). */
+  private kidTrace: TraceRows[] = [];
+  private kidParent: string[] = [];
+  private kidCount: number[] = [];
 
   get count(): number {
     return this.rows.count;
@@ -250,10 +226,10 @@ export class SpanBatchBuilder {
    */
   add(s: Span, preview: string | undefined, childCount = 0, asRoot = false): void {
     const b = this.rows;
+    const row = b.count;
     const parentId = asRoot ? undefined : s.parentId;
-    const key = `${s.traceId}\u0000${s.spanId}`;
-    if (!this.rowOf.has(key)) this.rowOf.set(key, b.count);
-    const startText = padNs(s.startNs);
+    const isRoot = parentId === undefined;
+    const traceId = s.traceId;
     let failed = 0;
     let action: string | undefined;
     if (s.guards) {
@@ -273,20 +249,21 @@ export class SpanBatchBuilder {
         else if (isPositive(f)) pos++;
       }
     }
-    const model = s.model?.returned ?? s.model?.requested;
-    b.text(s.traceId);
+    const m = s.model;
+    const model = m === undefined ? undefined : (m.returned ?? m.requested);
+    b.text(traceId);
     b.text(s.spanId);
     b.text(parentId);
     b.text(s.name);
     b.text(s.kind);
-    b.text(startText);
-    b.text(padNs(s.endNs));
+    b.ns(s.startNs);
+    b.ns(s.endNs);
     b.text(s.status);
     b.text(s.statusMessage);
     b.text(s.service);
     b.text(s.sessionId);
     b.text(s.userId);
-    b.text(s.model?.provider);
+    b.text(m?.provider);
     b.text(model);
     b.text(s.template?.name);
     b.text(s.template?.version);
@@ -295,7 +272,7 @@ export class SpanBatchBuilder {
     b.text(s.code?.function);
     b.text(action);
     b.text(preview);
-    b.text(s.model?.requested !== undefined && s.model.requested !== model ? s.model.requested : undefined);
+    b.text(m?.requested !== undefined && m.requested !== model ? m.requested : undefined);
     b.num(s.usage?.input);
     b.num(s.usage?.output);
     b.num(s.cost);
@@ -307,16 +284,16 @@ export class SpanBatchBuilder {
     b.num(s.range?.byteStart);
     b.num(s.range?.byteEnd);
     b.num(s.range?.line);
-    b.num(Number(s.endNs - s.startNs));
+    b.num(nsDuration(s.startNs, s.endNs));
     b.endRow();
 
     // Run sums, with the root chosen as summarizeRuns does (no parent first, then earliest start,
     // then first in order).
-    const isRoot = parentId === undefined;
-    let r = this.runs.get(s.traceId);
-    if (!r) {
+    let r = this.last;
+    if (r === undefined || r.traceId !== traceId) r = this.traces.get(traceId);
+    if (r === undefined) {
       r = {
-        traceId: s.traceId,
+        traceId,
         root: s,
         rootPreview: preview,
         rootIsRoot: isRoot,
@@ -333,29 +310,41 @@ export class SpanBatchBuilder {
         pos: 0,
         roots: 0,
         models: new Set(),
+        rowOf: new Map(),
       };
-      this.runs.set(s.traceId, r);
+      this.traces.set(traceId, r);
     } else if ((isRoot && !r.rootIsRoot) || (isRoot === r.rootIsRoot && s.startNs < r.root.startNs)) {
       r.root = s;
       r.rootPreview = preview;
       r.rootIsRoot = isRoot;
     }
+    this.last = r;
     if (s.startNs < r.start) r.start = s.startNs;
     if (s.endNs > r.end) r.end = s.endNs;
     r.n++;
     if (s.status === 'error') r.err++;
     if (s.kind === 'llm') r.llm++;
-    r.it += s.usage?.input ?? 0;
-    r.ot += s.usage?.output ?? 0;
+    const u = s.usage;
+    if (u !== undefined) {
+      r.it += u.input ?? 0;
+      r.ot += u.output ?? 0;
+    }
     r.cost += s.cost ?? 0;
     r.gf += failed;
     r.neg += neg;
     r.pos += pos;
-    if (isRoot) r.roots++;
     if (model) r.models.add(model);
-    if (!isRoot) {
-      const k = `${s.traceId}\u0000${parentId}`;
-      this.kids.set(k, (this.kids.get(k) ?? 0) + 1);
+    if (r.rowOf.get(s.spanId) === undefined) r.rowOf.set(s.spanId, row);
+    if (isRoot) r.roots++;
+    else {
+      const kidOf = (r.kidOf ??= new Map());
+      const k = kidOf.get(parentId);
+      if (k === undefined) {
+        kidOf.set(parentId, this.kidCount.length);
+        this.kidTrace.push(r);
+        this.kidParent.push(parentId);
+        this.kidCount.push(1);
+      } else this.kidCount[k]++;
     }
   }
 
@@ -365,24 +354,29 @@ export class SpanBatchBuilder {
     // stored: a row that grows in place later (0 → n children) splits its full page, which left
     // the table a third empty. Only children of parents in other batches go to the store as sums.
     const N = SPAN_LAYOUT.n;
-    for (const [k, n] of this.kids) {
-      const row = this.rowOf.get(k);
-      if (row === undefined) continue;
-      batch.nums[row * N + CHILD_COUNT] += n;
-      this.kids.delete(k);
+    const kids = this.kidRows;
+    for (let i = 0; i < this.kidCount.length; i++) {
+      const t = this.kidTrace[i];
+      const row = t.rowOf.get(this.kidParent[i]);
+      if (row !== undefined) batch.nums[row * N + CHILD_COUNT] += this.kidCount[i];
+      else {
+        kids.text(t.traceId);
+        kids.text(this.kidParent[i]);
+        kids.num(this.kidCount[i]);
+        kids.endRow();
+      }
     }
-    this.rowOf = new Map();
-    const runs = new RowBuilder(RUN_LAYOUT);
-    for (const r of this.runs.values()) {
+    const runs = this.runRows;
+    for (const r of this.traces.values()) {
       runs.text(r.traceId);
       runs.text(r.root.spanId);
       runs.text(r.root.name);
       runs.text(r.root.kind);
-      runs.text(padNs(r.start));
-      runs.text(padNs(r.end));
-      runs.text(JSON.stringify([...r.models].sort()));
+      runs.ns(r.start);
+      runs.ns(r.end);
+      runs.text(modelsJson(r.models));
       runs.text(r.rootPreview);
-      runs.text(padNs(r.root.startNs));
+      runs.ns(r.root.startNs);
       runs.num(r.n);
       runs.num(r.err);
       runs.num(r.llm);
@@ -395,20 +389,32 @@ export class SpanBatchBuilder {
       runs.num(r.roots);
       runs.endRow();
     }
-    const kids = new RowBuilder(KID_LAYOUT);
-    for (const [k, n] of this.kids) {
-      const cut = k.indexOf('\u0000');
-      kids.text(k.slice(0, cut));
-      kids.text(k.slice(cut + 1));
-      kids.num(n);
-      kids.endRow();
-    }
     batch.runs = runs.take();
     batch.kids = kids.take();
-    this.runs = new Map();
-    this.kids = new Map();
+    this.traces = new Map();
+    this.last = undefined;
+    this.kidTrace = [];
+    this.kidParent = [];
+    this.kidCount = [];
     return batch;
   }
+}
+
+/** JSON of one model's list, by model: most runs name one, and the same few again and again. */
+const oneModelJson = new Map<string, string>();
+
+/** `JSON.stringify([...models].sort())`. */
+function modelsJson(models: Set<string>): string {
+  if (models.size === 0) return '[]';
+  if (models.size > 1) return JSON.stringify([...models].sort());
+  const [m] = models;
+  let json = oneModelJson.get(m);
+  if (json === undefined) {
+    if (oneModelJson.size >= 1000) oneModelJson.clear();
+    json = JSON.stringify([m]);
+    oneModelJson.set(m, json);
+  }
+  return json;
 }
 
 const decoder = new TextDecoder();
