@@ -19,7 +19,8 @@ import type { Span } from '../core/model/span';
 import type { ImportSink, SourceRecord } from '../core/formats/importResult';
 import { describeValue, detectValue, looksLikeJsonLines } from '../core/formats/detect';
 import { formatEntry } from '../core/formats/registry';
-import { parseRecord } from '../core/formats/parseJson';
+import { hasBareLongTime, parseRecord, parseRecordPlain } from '../core/formats/parseJson';
+import { takeLossyTime } from '../core/formats/time';
 import { withIndexOnlyMapping } from '../core/formats/mapSemantics';
 import { inputMessages } from '../core/formats/mapMessages';
 import { RowBuilder, SpanBatchBuilder, rootPreview, type SpanRowBatch } from '../store/spanRows';
@@ -403,12 +404,22 @@ export class FileIndexer {
     if (!this.owns(this.group)) return;
     if (rec.text.length < 64 && rec.text.trim() === '') return;
     this.nonEmpty++;
-    const parsed = parseRecord(rec);
+    let parsed = parseRecordPlain(rec);
     if (!parsed.ok) {
       this.diag(parsed.diagnostic);
       return;
     }
-    const format = this.opts.format ?? detectValue(parsed.value);
+    let format = this.opts.format ?? detectValue(parsed.value);
+    // Bare times past 2^53 lose digits in JSON.parse. OTLP reads every time through nanosFrom,
+    // which notices (below); other formats are checked first, as parseRecord does.
+    if (format !== 'otlp-json' && hasBareLongTime(rec.text)) {
+      parsed = parseRecord(rec);
+      if (!parsed.ok) {
+        this.diag(parsed.diagnostic);
+        return;
+      }
+      format = this.opts.format ?? detectValue(parsed.value);
+    }
     const importer = formatEntry(format)?.importer;
     if (!importer) {
       this.diag({
@@ -421,8 +432,16 @@ export class FileIndexer {
       return;
     }
     this.seen.set(format, (this.seen.get(format) ?? 0) + 1);
-    const sink: ImportSink = { spans: [], lineageRuns: [], diagnostics: [] };
+    takeLossyTime();
+    let sink: ImportSink = { spans: [], lineageRuns: [], diagnostics: [] };
     importer(parsed.value, rec, sink);
+    if (takeLossyTime()) {
+      const exact = parseRecord(rec);
+      if (exact.ok) {
+        sink = { spans: [], lineageRuns: [], diagnostics: [] };
+        importer(exact.value, rec, sink);
+      }
+    }
     for (const d of sink.diagnostics) this.diag(d);
     if (sink.lineageRuns.length) this.lineageRuns.push(...sink.lineageRuns);
     this.addSpans(sink.spans);

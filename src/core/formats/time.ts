@@ -2,11 +2,27 @@
 
 const DIGITS = /^\d+$/;
 
+let lossySeen = false;
+
+/**
+ * Whether nanosFrom was given a number past 2^53 (its digits were rounded by JSON.parse) since
+ * the last call; resets. The indexer parses OTLP records without parseRecord's rewrite of long
+ * bare times and parses again with it only when this says so.
+ */
+export function takeLossyTime(): boolean {
+  const seen = lossySeen;
+  lossySeen = false;
+  return seen;
+}
+
 /** Nanoseconds from an OTLP value: a decimal string (canonical) or a safe JSON number. */
 export function nanosFrom(raw: unknown): bigint | undefined {
   if (typeof raw === 'bigint') return raw;
   if (typeof raw === 'string' && DIGITS.test(raw)) return BigInt(raw);
-  if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) return BigInt(Math.trunc(raw));
+  if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) {
+    if (!Number.isSafeInteger(raw)) lossySeen = true;
+    return BigInt(Math.trunc(raw));
+  }
   return undefined;
 }
 
