@@ -114,7 +114,9 @@ CREATE TABLE IF NOT EXISTS spans (
   preview TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS spans_by_id ON spans (trace_no, span_id);
-CREATE INDEX IF NOT EXISTS spans_by_parent ON spans (trace_no, parent_id, start_ns);
+-- Children are few per parent: sorting them by start when asked costs less than keeping start
+-- in every index entry (21 bytes a span; ~5% of a load's store work).
+CREATE INDEX IF NOT EXISTS spans_by_parent ON spans (trace_no, parent_id);
 CREATE TABLE IF NOT EXISTS contexts (
   source_id INTEGER NOT NULL,
   byte_start INTEGER NOT NULL,
