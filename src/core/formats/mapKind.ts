@@ -2,8 +2,9 @@
 
 import { SPAN_KINDS, type Attributes, type SpanKind } from '../model/span';
 import { parseJson, str } from './attrs';
+import { lookupTable } from './lookupTable';
 
-const OPENINFERENCE: Record<string, SpanKind> = {
+const OPENINFERENCE = lookupTable<SpanKind>({
   LLM: 'llm',
   CHAIN: 'chain',
   RETRIEVER: 'retriever',
@@ -14,9 +15,9 @@ const OPENINFERENCE: Record<string, SpanKind> = {
   GUARDRAIL: 'guard',
   EVALUATOR: 'evaluator',
   PROMPT: 'prompt',
-};
+});
 
-const GENAI_OPERATION: Record<string, SpanKind> = {
+const GENAI_OPERATION = lookupTable<SpanKind>({
   chat: 'llm',
   text_completion: 'llm',
   generate_content: 'llm',
@@ -27,16 +28,16 @@ const GENAI_OPERATION: Record<string, SpanKind> = {
   create_agent: 'agent',
   retrieve: 'retriever',
   retrieval: 'retriever',
-};
+});
 
-const TRACELOOP: Record<string, SpanKind> = {
+const TRACELOOP = lookupTable<SpanKind>({
   workflow: 'chain',
   task: 'chain',
   agent: 'agent',
   tool: 'tool',
-};
+});
 
-const LANGSMITH: Record<string, SpanKind> = {
+const LANGSMITH = lookupTable<SpanKind>({
   llm: 'llm',
   chain: 'chain',
   tool: 'tool',
@@ -44,11 +45,11 @@ const LANGSMITH: Record<string, SpanKind> = {
   embedding: 'embedding',
   prompt: 'prompt',
   parser: 'chain',
-};
+});
 
 // Langfuse observation types (export `type`, OTel `langfuse.observation.type`). SPAN and EVENT
 // declare nothing about the step, so the other conventions still decide.
-const LANGFUSE: Record<string, SpanKind> = {
+const LANGFUSE = lookupTable<SpanKind>({
   GENERATION: 'llm',
   AGENT: 'agent',
   TOOL: 'tool',
@@ -57,10 +58,10 @@ const LANGFUSE: Record<string, SpanKind> = {
   EVALUATOR: 'evaluator',
   EMBEDDING: 'embedding',
   GUARDRAIL: 'guard',
-};
+});
 
 // MLflow `mlflow.spanType` (a JSON literal in MLflow's own span JSON: `"\"LLM\""`).
-const MLFLOW: Record<string, SpanKind> = {
+const MLFLOW = lookupTable<SpanKind>({
   LLM: 'llm',
   CHAT_MODEL: 'llm',
   CHAIN: 'chain',
@@ -71,10 +72,10 @@ const MLFLOW: Record<string, SpanKind> = {
   RERANKER: 'reranker',
   PARSER: 'chain',
   MEMORY: 'retriever',
-};
+});
 
 // Vercel AI SDK operation ids (`ai.operationId`, or the first word of `operation.name`).
-const VERCEL: Record<string, SpanKind> = {
+const VERCEL = lookupTable<SpanKind>({
   'ai.generateText.doGenerate': 'llm',
   'ai.streamText.doStream': 'llm',
   'ai.generateObject.doGenerate': 'llm',
@@ -88,7 +89,7 @@ const VERCEL: Record<string, SpanKind> = {
   'ai.streamText': 'chain',
   'ai.generateObject': 'chain',
   'ai.streamObject': 'chain',
-};
+});
 
 export function langfuseKind(type: string | undefined): SpanKind | undefined {
   return lookupKind(LANGFUSE, type);

@@ -6,6 +6,7 @@
 
 import type { Message, ToolCall } from '../model/span';
 import { parseJson, text } from './attrs';
+import { lookupTable } from './lookupTable';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -13,7 +14,7 @@ const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !A
 const MAX_MESSAGES = 10_000;
 
 // LangChain message class / `.dict()` type → chat role.
-const LC_ROLES: Record<string, string> = {
+const LC_ROLES = lookupTable<string>({
   HumanMessage: 'user',
   HumanMessageChunk: 'user',
   human: 'user',
@@ -29,7 +30,7 @@ const LC_ROLES: Record<string, string> = {
   FunctionMessage: 'function',
   function: 'function',
   ChatMessage: 'user',
-};
+});
 
 /** A payload decoded from a JSON string when it is one; other values as they are. */
 function decoded(v: unknown): unknown {

@@ -15,6 +15,7 @@ import { asArr, asObj, clampEnd, diag, idStr, keepRest, type Obj, optStr, record
 import { mlflowKind } from './mapKind';
 import { mapSemantics } from './mapSemantics';
 import { nanosFrom, nanosFromIso } from './time';
+import { lookupTable } from './lookupTable';
 
 function hasMlflowAttributes(span: unknown): boolean {
   const a = asObj(asObj(span)?.attributes);
@@ -30,7 +31,7 @@ export function isMlflow(value: unknown): boolean {
   return Array.isArray(o.spans) && o.spans.length > 0 && hasMlflowAttributes(o.spans[0]);
 }
 
-const STATUS: Record<string, StatusCode> = {
+const STATUS = lookupTable<StatusCode>({
   STATUS_CODE_OK: 'ok',
   STATUS_CODE_ERROR: 'error',
   STATUS_CODE_UNSET: 'unset',
@@ -40,7 +41,7 @@ const STATUS: Record<string, StatusCode> = {
   '0': 'unset',
   '1': 'ok',
   '2': 'error',
-};
+});
 
 export const importMlflowValue: RecordImporter = (value, rec, sink) => {
   const o = asObj(value) ?? {};

@@ -16,6 +16,7 @@ import { fillUsage } from './mapLlm';
 import { messagesFromPayload } from './mapPayload';
 import { mapSemantics } from './mapSemantics';
 import { nanosFromIsoOrEpoch } from './time';
+import { lookupTable } from './lookupTable';
 
 const isRecord = (v: unknown): boolean => {
   const o = asObj(v);
@@ -30,7 +31,7 @@ export function isOpenAiAgents(value: unknown): boolean {
   return isRecord(o);
 }
 
-const KINDS: Record<string, SpanKind> = {
+const KINDS = lookupTable<SpanKind>({
   agent: 'agent',
   generation: 'llm',
   response: 'llm',
@@ -42,7 +43,7 @@ const KINDS: Record<string, SpanKind> = {
   transcription: 'llm',
   speech: 'llm',
   speech_group: 'chain',
-};
+});
 
 interface State {
   traces: Map<string, Obj>;

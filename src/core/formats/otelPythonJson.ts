@@ -13,6 +13,7 @@ import type { RecordImporter, SourceRecord } from './importResult';
 import { asArr, asObj, clampEnd, diag, keepRest, type Obj, optStr, recordRange } from './jsonShapes';
 import { mapSemantics } from './mapSemantics';
 import { nanosFromIso } from './time';
+import { lookupTable } from './lookupTable';
 
 export function isOtelPythonSpan(v: unknown): boolean {
   const o = asObj(v);
@@ -31,7 +32,7 @@ export function isOtelPythonJson(value: unknown): boolean {
   return Array.isArray(value) ? value.length > 0 && isItem(value[0]) : isItem(value);
 }
 
-const STATUS: Record<string, StatusCode> = { UNSET: 'unset', OK: 'ok', ERROR: 'error' };
+const STATUS = lookupTable<StatusCode>({ UNSET: 'unset', OK: 'ok', ERROR: 'error' });
 const SPAN_FIELDS = new Set([
   'name',
   'context',

@@ -9,6 +9,7 @@ import type { SourceRecord } from './importResult';
 import { isZeroId, normalizeOtlpId } from './ids';
 import { mapSemantics } from './mapSemantics';
 import { nanosFrom } from './time';
+import { lookupTable } from './lookupTable';
 
 type Obj = Record<string, unknown>;
 
@@ -42,7 +43,7 @@ export function isOtlpJson(value: unknown): boolean {
   return otlpResourceSpans(value).length > 0;
 }
 
-const STATUS: Record<string, StatusCode> = {
+const STATUS = lookupTable<StatusCode>({
   '0': 'unset',
   '1': 'ok',
   '2': 'error',
@@ -52,7 +53,7 @@ const STATUS: Record<string, StatusCode> = {
   UNSET: 'unset',
   OK: 'ok',
   ERROR: 'error',
-};
+});
 
 const OTEL_KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 

@@ -9,6 +9,7 @@ import type { SourceRecord } from './importResult';
 import { openInferenceKind } from './mapKind';
 import { mapSemantics } from './mapSemantics';
 import { nanosFromIso } from './time';
+import { lookupTable } from './lookupTable';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
@@ -28,7 +29,7 @@ export function phoenixSpans(value: unknown): unknown[] | undefined {
   return lists.length ? lists.flat() : undefined;
 }
 
-const STATUS: Record<string, StatusCode> = { OK: 'ok', ERROR: 'error', UNSET: 'unset' };
+const STATUS = lookupTable<StatusCode>({ OK: 'ok', ERROR: 'error', UNSET: 'unset' });
 
 export function importPhoenixValue(value: unknown, rec: SourceRecord, diags: Diagnostic[]): Span[] {
   const out: Span[] = [];

@@ -6,6 +6,7 @@
 
 import type { LineageEdge, LineageGraph, LineageNode } from '../model/lineage';
 import { problemKind } from './closure';
+import { lookupTable } from '../formats/lookupTable';
 
 export interface CollapseOptions {
   /** Fold a group only when it has more than this many members (default 6). */
@@ -16,7 +17,7 @@ export interface CollapseOptions {
   expanded?: readonly string[];
 }
 
-const NOUNS: Record<string, [string, string]> = {
+const NOUNS = lookupTable<[string, string]>({
   llm: ['LLM call', 'LLM calls'],
   tool: ['tool call', 'tool calls'],
   retriever: ['retrieval', 'retrievals'],
@@ -29,7 +30,7 @@ const NOUNS: Record<string, [string, string]> = {
   job: ['job run', 'job runs'],
   feedback: ['rating', 'ratings'],
   code: ['code location', 'code locations'],
-};
+});
 
 function groupKind(n: LineageNode): string {
   return n.type === 'span' ? (n.facts?.kind ?? 'span') : n.type;

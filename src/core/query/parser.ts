@@ -7,6 +7,7 @@ import type { CompareOp, Expr, FeedbackFilter, Loc, Metric, Pattern, Term, TextF
 import { lex, type Token } from './lexer';
 import { QueryError } from './queryError';
 import { parseCost, parseInstant, parseLatency, parsePlainNumber, parseTokenCount } from './values';
+import { lookupTable } from '../formats/lookupTable';
 
 /** Parentheses and negations nested deeper than this are refused (no unbounded recursion). */
 export const MAX_DEPTH = 32;
@@ -30,14 +31,14 @@ const METRICS: readonly Metric[] = ['latency', 'tokens', 'tokens.in', 'tokens.ou
 const OTHER_FIELDS = ['kind', 'status', 'feedback', 'guard', 'after', 'before'] as const;
 const ALL_FIELDS: readonly string[] = [...OTHER_FIELDS.slice(0, 2), ...TEXT_FIELDS, ...OTHER_FIELDS.slice(2), ...METRICS];
 const STATUSES: readonly StatusCode[] = ['ok', 'error', 'unset'];
-const FEEDBACK: Record<string, FeedbackFilter> = {
+const FEEDBACK = lookupTable<FeedbackFilter>({
   positive: 'positive',
   good: 'positive',
   negative: 'negative',
   bad: 'negative',
   any: 'any',
   none: 'none',
-};
+});
 
 const FIELD_HEAD = /^([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)(>=|<=|:|>|<|=)/;
 const OP_HEAD = /^(>=|<=|:|>|<|=)/;

@@ -4,6 +4,7 @@
 
 import type { Instant } from './ast';
 import { QueryError } from './queryError';
+import { lookupTable } from '../formats/lookupTable';
 
 interface Decimal {
   int: string;
@@ -27,7 +28,7 @@ function scale(d: Decimal, factor: bigint): bigint {
   return (BigInt(d.int + d.frac) * factor) / 10n ** BigInt(d.frac.length);
 }
 
-const NS: Record<string, bigint> = {
+const NS = lookupTable<bigint>({
   ns: 1n,
   us: 1_000n,
   µs: 1_000n,
@@ -37,7 +38,7 @@ const NS: Record<string, bigint> = {
   h: 3_600_000_000_000n,
   d: 86_400_000_000_000n,
   w: 604_800_000_000_000n,
-};
+});
 
 const LATENCY_UNITS = ['ns', 'us', 'µs', 'ms', 's', 'm', 'h'];
 const AGE_UNITS = ['s', 'm', 'h', 'd', 'w'];

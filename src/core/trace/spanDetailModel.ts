@@ -17,6 +17,7 @@ import type { AttrValue, Attributes, Feedback, Message, Span, ToolCall } from '.
 import { formatDurationNs, isoFromNanos } from '../formats/time';
 import { codeLocationsForSpan } from '../code/spanCode';
 import { isSecretKey, MASK, maskSecretText, maskSecretValue } from './maskSecrets';
+import { lookupTable } from '../formats/lookupTable';
 
 /** Values longer than this are cut in the page; the rest opens by id. */
 export const DETAIL_VALUE_CHARS = 4000;
@@ -35,7 +36,7 @@ export interface BuiltSpanDetail {
   fullValues: Map<string, string>;
 }
 
-const ROLES: Record<string, DetailRole> = {
+const ROLES = lookupTable<DetailRole>({
   system: 'system',
   developer: 'system',
   user: 'user',
@@ -46,7 +47,7 @@ const ROLES: Record<string, DetailRole> = {
   tool: 'tool',
   function: 'tool',
   ipython: 'tool',
-};
+});
 
 export function roleClass(role: string): DetailRole {
   return ROLES[role.toLowerCase()] ?? 'other';
