@@ -8,6 +8,7 @@ import type { Message, Span } from '../core/model/span';
 import { isNegative, isPositive } from '../core/trace/runs';
 import { nsDuration } from './padNs';
 import { RowBuilder } from './rowBuilder';
+import { traceNoOf } from './sqlJsSchema';
 import type { SearchRowBatch } from './sqlJsSearchRows';
 
 export { RowBuilder };
@@ -100,7 +101,7 @@ const numberedPlaceholders = (n: number): string => Array.from({ length: n }, (_
  */
 export const INSERT_SPAN_SQL = `INSERT OR IGNORE INTO spans (source_id, ${[...SPAN_TEXT_COLUMNS, ...SPAN_NUMBER_COLUMNS].join(', ')}, trace_no) VALUES (${numberedPlaceholders(
   1 + SPAN_LAYOUT.t + SPAN_LAYOUT.n,
-)}, (SELECT trace_no FROM traces WHERE trace_id = ?2))`;
+)}, ${traceNoOf('?2')})`;
 
 /**
  * `count` rows of a layout: `lens[i*t + c]` is the UTF-8 byte length of text column c of row i
