@@ -4,8 +4,8 @@
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { Diagnostic } from '../core/model/diagnostic';
 import type { Span } from '../core/model/span';
-import { spanKey } from '../core/trace/normalizeTrees';
 import { all, numberTraces, opt, toSourceRow, type Row, type SourceDb } from './sqlJsRows';
+import { breakCycles, detachMissingParents, fillPreviews, recountChildren } from './sqlJsTreeRepair';
 import { traceNoOf } from './sqlJsSchema';
 import { createBatchInserter, type BatchInserter } from './fastInsert';
 import { BATCH_RUNS_SQL, DELTA_RUNS_SQL, TRACE_RUNS_SQL } from './sqlJsRunsSql';
@@ -26,7 +26,7 @@ import {
   rootPreview,
   type SpanRowBatch,
 } from './spanRows';
-import type { AddRowsResult, FinishOptions, FinishResult, PreviewRequest, SourceWriter, SpanContext } from './traceStore';
+import type { AddRowsResult, FinishOptions, FinishResult, SourceWriter, SpanContext } from './traceStore';
 
 /** At most this many diagnostics of one code are kept per source; the rest are counted. */
 export const MAX_DIAGNOSTICS_PER_CODE = 1000;
@@ -405,8 +405,8 @@ export class SqlJsSourceWriter implements SourceWriter {
     }
     db.exec('BEGIN');
     try {
-      this.detachMissingParents();
-      this.breakCycles();
+      detachMissingParents(db, src, this.diags);
+      breakCycles(db, src, this.diags);
       const hasAffected = Number(db.exec('SELECT count(*) FROM temp.affected')[0].values[0][0]) > 0;
       if (hasAffected) db.run(TRACE_RUNS_SQL, { $src: src });
       db.run(
@@ -428,7 +428,7 @@ export class SqlJsSourceWriter implements SourceWriter {
         db.run('INSERT INTO span_refused (position, span_pk) VALUES (?, ?)', [position, this.keptAs.get(seq) ?? null]),
       );
       db.exec('COMMIT');
-      if (hasAffected && opts.resolvePreviews) await this.fillPreviews(opts.resolvePreviews);
+      if (hasAffected && opts.resolvePreviews) await fillPreviews(db, src, opts.resolvePreviews);
     } catch (err) {
       db.exec('ROLLBACK');
       throw err;
@@ -453,156 +453,10 @@ export class SqlJsSourceWriter implements SourceWriter {
     this.detach();
   }
 
-  /** Parents that never arrived: their children become roots of their run (as normalizeTrees does). */
-  private detachMissingParents(): void {
-    const db = this.db;
-    const missing = Number(db.exec('SELECT coalesce(sum(n), 0) FROM temp.pending')[0].values[0][0]);
-    if (missing === 0) return;
-    const first = all(
-      db,
-      `SELECT s.span_id, s.line, s.byte_start FROM temp.pending p JOIN traces t ON t.trace_id = p.trace_id
-       JOIN spans s ON s.trace_no = t.trace_no AND s.parent_id = p.parent_id
-       WHERE s.source_id = ? ORDER BY s.id LIMIT 1`,
-      [this.internalId],
-    )[0];
-    db.run(
-      `UPDATE spans SET parent_id = NULL FROM temp.pending p JOIN traces t ON t.trace_id = p.trace_id
-       WHERE spans.source_id = $src AND spans.trace_no = t.trace_no AND spans.parent_id = p.parent_id`,
-      { $src: this.internalId },
-    );
-    const detached = db.getRowsModified();
-    db.exec('INSERT OR IGNORE INTO temp.affected SELECT DISTINCT trace_id FROM temp.pending; DELETE FROM temp.pending');
-    this.diags.add({
-      severity: 'info',
-      code: 'span.missingParent',
-      message: `${detached} span(s) refer to a parent that is not in this source (first: ${String(first?.span_id)}); they are shown at the top of their run`,
-      line: opt<number>(first?.line),
-      offset: opt<number>(first?.byte_start),
-    });
-  }
-
-  /**
-   * Parent cycles. Every span of a cycle has a parent and a child, so only those spans are read;
-   * the traces where a cycle is found are then replayed span by span in file order, exactly as
-   * normalizeTrees breaks them.
-   */
-  private breakCycles(): void {
-    const db = this.db;
-    const src = this.internalId;
-    const rows = db.exec(
-      'SELECT trace_id, span_id, parent_id FROM spans WHERE source_id = ? AND parent_id IS NOT NULL AND child_count > 0',
-      [src],
-    )[0]?.values;
-    if (!rows?.length) return;
-    const parentOf = new Map<string, string>();
-    for (const [t, s, p] of rows) parentOf.set(spanKey(String(t), String(s)), spanKey(String(t), String(p)));
-    const state = new Map<string, number>();
-    const cyclic = new Set<string>();
-    for (const [t, s] of rows) {
-      const path: string[] = [];
-      let cur: string | undefined = spanKey(String(t), String(s));
-      while (cur !== undefined && parentOf.has(cur) && !state.has(cur)) {
-        state.set(cur, 1);
-        path.push(cur);
-        cur = parentOf.get(cur);
-      }
-      if (cur !== undefined && state.get(cur) === 1) cyclic.add(String(t));
-      for (const p of path) state.set(p, 2);
-    }
-    for (const traceId of cyclic) this.replayTrace(traceId);
-  }
-
-  private replayTrace(traceId: string): void {
-    const db = this.db;
-    const src = this.internalId;
-    const rows = all(
-      db,
-      `SELECT id, span_id, parent_id, line, byte_start FROM spans WHERE source_id = ? AND trace_no = ${traceNoOf('?')} ORDER BY id`,
-      [src, traceId],
-    );
-    const byId = new Map<string, Row>();
-    for (const r of rows) byId.set(String(r.span_id), r);
-    const parent = (r: Row): Row | undefined => (r.parent_id === null ? undefined : byId.get(String(r.parent_id)));
-    const state = new Map<Row, number>();
-    const detached: Row[] = [];
-    for (const start of rows) {
-      const path: Row[] = [];
-      let cur: Row | undefined = start;
-      while (cur && !state.has(cur)) {
-        state.set(cur, 1);
-        path.push(cur);
-        cur = parent(cur);
-      }
-      if (cur && state.get(cur) === 1) {
-        this.diags.add({
-          severity: 'warning',
-          code: 'span.parentCycle',
-          message: `Span ${String(cur.span_id)} is part of a parent cycle; it is shown at the top of its run`,
-          line: opt<number>(cur.line),
-          offset: opt<number>(cur.byte_start),
-        });
-        cur.parent_id = null;
-        detached.push(cur);
-      }
-      for (const p of path) state.set(p, 2);
-    }
-    for (const r of detached) db.run('UPDATE spans SET parent_id = NULL WHERE id = ?', [r.id]);
-    recountChildren(db, src, traceId);
-    db.run('INSERT OR IGNORE INTO temp.affected VALUES (?)', [traceId]);
-  }
-
-  /** Runs whose root changed in the post-pass and has no preview yet: read it back from the source. */
-  private async fillPreviews(resolve: NonNullable<FinishOptions['resolvePreviews']>): Promise<void> {
-    const db = this.db;
-    const rows = all(
-      db,
-      `SELECT r.trace_id, r.root_span_id, s.byte_start, s.byte_end, s.line FROM runs r
-       JOIN traces t ON t.trace_id = r.trace_id
-       JOIN spans s ON s.trace_no = t.trace_no AND s.span_id = r.root_span_id
-       WHERE r.source_id = ? AND r.preview IS NULL AND s.preview IS NULL AND s.byte_start IS NOT NULL`,
-      [this.internalId],
-    );
-    if (!rows.length) return;
-    const requests: PreviewRequest[] = rows.map((r) => ({
-      traceId: String(r.trace_id),
-      spanId: String(r.root_span_id),
-      byteStart: Number(r.byte_start),
-      byteEnd: Number(r.byte_end),
-      line: Number(r.line ?? 1),
-    }));
-    const previews = await resolve(requests);
-    db.exec('BEGIN');
-    try {
-      requests.forEach((q, i) => {
-        db.run(`UPDATE spans SET preview = ? WHERE source_id = ? AND trace_no = ${traceNoOf('?')} AND span_id = ?`, [
-          previews[i] ?? '',
-          this.internalId,
-          q.traceId,
-          q.spanId,
-        ]);
-        if (previews[i])
-          db.run('UPDATE runs SET preview = ? WHERE source_id = ? AND trace_id = ?', [previews[i] ?? null, this.internalId, q.traceId]);
-      });
-      db.exec('COMMIT');
-    } catch (err) {
-      db.exec('ROLLBACK');
-      throw err;
-    }
-  }
-
   async abort(): Promise<void> {
     if (this.done) return;
     this.cleanUp();
     this.detach();
     this.dropSource();
   }
-}
-
-/** Child counts of one trace, counted from scratch (after a post-pass changed its tree). */
-function recountChildren(db: Database, src: number, traceId: string): void {
-  db.run(
-    `UPDATE spans SET child_count = (SELECT count(*) FROM spans c WHERE c.trace_no = spans.trace_no AND c.parent_id = spans.span_id)
-     WHERE source_id = ? AND trace_no = ${traceNoOf('?')}`,
-    [src, traceId],
-  );
 }
