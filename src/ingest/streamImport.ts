@@ -23,7 +23,8 @@ import {
   type SourceWriter,
   type TraceStore,
 } from '../store/traceStore';
-import { FileIndexer, mergeSummaries, type FileIndexerOptions, type IndexEvent, type IndexSummary } from './fileIndexer';
+import { FileIndexer, type FileIndexerOptions, type IndexEvent, type IndexSummary } from './fileIndexer';
+import { mergeSummaries } from './indexSummary';
 import { IN_FLIGHT, STOP, type IndexWorkerData, type WorkerMessage } from './indexWorker';
 import { compareDuplicates, readSpansAt } from './readIndexedSpan';
 import { runSearchPass } from './searchPass';
