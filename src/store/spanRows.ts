@@ -4,8 +4,8 @@
 // producer also sums each batch per run and counts children per parent, so the store merges
 // a few hundred run rows per batch instead of re-reading thousands of span rows.
 
-import type { Message, Span } from '../core/model/span';
-import { isNegative, isPositive } from '../core/trace/runs';
+import type { Span } from '../core/model/span';
+import { isNegative, isPositive, runPreview } from '../core/trace/runs';
 import { nsDuration } from './padNs';
 import { RowBuilder } from './rowBuilder';
 import { traceNoOf } from './sqlJsSchema';
@@ -124,55 +124,13 @@ export interface SpanRowBatch extends RowBatch {
   search?: SearchRowBatch;
 }
 
-const PREVIEW_CHARS = 120;
-/** Collapsing this much of a longer input nearly always yields the PREVIEW_CHARS + 2 needed. */
-const PREVIEW_SCAN = PREVIEW_CHARS + 40;
-
 /**
- * The preview a run shows when this span is its root (summarizeRuns' own rule), or '' when it
- * has none: '' marks "computed", NULL "not computed" (spans with a parent are not, while indexing).
- * Same text as `summarizeRuns([s])[0].preview` (a unit test holds them together), without
- * summarizing a run or running the whitespace regex over a whole input to keep 120 characters.
+ * The preview a run shows when this span is its root (summarizeRuns' own rule, runPreview), or ''
+ * when it has none: '' marks "computed", NULL "not computed" (spans with a parent are not, while
+ * indexing).
  */
 export function rootPreview(s: Span): string {
-  const raw = s.input ?? lastUserContent(s.inputMessages);
-  if (!raw) return '';
-  if (raw.length >= PREVIEW_CHARS + 2) {
-    if (plainHead(raw)) return `${raw.slice(0, PREVIEW_CHARS - 1)}…`;
-    if (raw.length > PREVIEW_SCAN) {
-      // Collapsing a prefix gives a prefix of the collapsed whole (a whitespace run cut at the
-      // end still collapses to one space); with two characters to spare after the cut, trimming
-      // the end of the whole cannot reach the first PREVIEW_CHARS - 1.
-      const head = raw.slice(0, PREVIEW_SCAN).replace(/\s+/g, ' ').trimStart();
-      if (head.length >= PREVIEW_CHARS + 2) return `${head.slice(0, PREVIEW_CHARS - 1)}…`;
-    }
-  }
-  const oneLine = raw.replace(/\s+/g, ' ').trim();
-  return oneLine.length > PREVIEW_CHARS ? `${oneLine.slice(0, PREVIEW_CHARS - 1)}…` : oneLine;
-}
-
-function lastUserContent(msgs: Message[] | undefined): string | undefined {
-  if (!msgs) return undefined;
-  for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i].role === 'user') return msgs[i].content;
-  return undefined;
-}
-
-/**
- * Whether the first PREVIEW_CHARS + 2 characters of `raw` are printable ASCII and single spaces,
- * the first not a space: collapsing and trimming leave them as they are, and at least one of the
- * last two is not a space, so the whole is cut to its first PREVIEW_CHARS - 1 characters.
- */
-function plainHead(raw: string): boolean {
-  let space = true;
-  for (let i = 0; i < PREVIEW_CHARS + 2; i++) {
-    const c = raw.charCodeAt(i);
-    if (c === 32) {
-      if (space) return false;
-      space = true;
-    } else if (c > 32 && c < 127) space = false;
-    else return false;
-  }
-  return true;
+  return runPreview(s) ?? '';
 }
 
 /** A trace's share of a batch: its run sums, its spans' rows, and its parents' child counts. */

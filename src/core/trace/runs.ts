@@ -1,6 +1,6 @@
 // One row per run (trace): what the Runs tree lists at a glance.
 
-import type { Span } from '../model/span';
+import type { Message, Span } from '../model/span';
 import { spanKey } from './normalizeTrees';
 
 export interface RunSummary {
@@ -38,12 +38,53 @@ export function isPositive(f: { score?: number; label?: string }): boolean {
 }
 
 const PREVIEW_CHARS = 120;
+/** Collapsing this much of a longer input nearly always yields the PREVIEW_CHARS + 2 needed. */
+const PREVIEW_SCAN = PREVIEW_CHARS + 40;
 
-function preview(root: Span): string | undefined {
-  const raw = root.input ?? root.inputMessages?.filter((m) => m.role === 'user').pop()?.content;
+/**
+ * A run's input in one line of at most PREVIEW_CHARS characters (whitespace collapsed), from its
+ * root's input or last user message. Simple inputs are cut without running the whitespace regex
+ * over the whole text: on a bulk load, every run's root goes through here.
+ */
+export function runPreview(root: Span): string | undefined {
+  const raw = root.input ?? lastUserContent(root.inputMessages);
   if (!raw) return undefined;
+  if (raw.length >= PREVIEW_CHARS + 2) {
+    if (plainHead(raw)) return `${raw.slice(0, PREVIEW_CHARS - 1)}…`;
+    if (raw.length > PREVIEW_SCAN) {
+      // Collapsing a prefix gives a prefix of the collapsed whole (a whitespace run cut at the
+      // end still collapses to one space); with two characters to spare after the cut, trimming
+      // the end of the whole cannot reach the first PREVIEW_CHARS - 1.
+      const head = raw.slice(0, PREVIEW_SCAN).replace(/\s+/g, ' ').trimStart();
+      if (head.length >= PREVIEW_CHARS + 2) return `${head.slice(0, PREVIEW_CHARS - 1)}…`;
+    }
+  }
   const oneLine = raw.replace(/\s+/g, ' ').trim();
   return oneLine.length > PREVIEW_CHARS ? `${oneLine.slice(0, PREVIEW_CHARS - 1)}…` : oneLine;
+}
+
+function lastUserContent(msgs: Message[] | undefined): string | undefined {
+  if (!msgs) return undefined;
+  for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i].role === 'user') return msgs[i].content;
+  return undefined;
+}
+
+/**
+ * Whether the first PREVIEW_CHARS + 2 characters of `raw` are printable ASCII and single spaces,
+ * the first not a space: collapsing and trimming leave them as they are, and at least one of the
+ * last two is not a space, so the whole is cut to its first PREVIEW_CHARS - 1 characters.
+ */
+function plainHead(raw: string): boolean {
+  let space = true;
+  for (let i = 0; i < PREVIEW_CHARS + 2; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 32) {
+      if (space) return false;
+      space = true;
+    } else if (c > 32 && c < 127) space = false;
+    else return false;
+  }
+  return true;
 }
 
 export function childCounts(spans: Span[]): Map<string, number> {
@@ -85,7 +126,7 @@ export function summarizeRuns(spans: Span[]): RunSummary[] {
       negativeFeedback: 0,
       positiveFeedback: 0,
       models: [],
-      preview: preview(root),
+      preview: runPreview(root),
       sessionId: root.sessionId,
       userId: root.userId,
     };

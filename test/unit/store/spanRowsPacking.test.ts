@@ -7,7 +7,7 @@
 
 import * as assert from 'node:assert/strict';
 import type { Feedback, GuardResult, Span } from '../../../src/core/model/span';
-import { isNegative, isPositive, summarizeRuns } from '../../../src/core/trace/runs';
+import { isNegative, isPositive } from '../../../src/core/trace/runs';
 import {
   KID_LAYOUT,
   RUN_LAYOUT,
@@ -353,6 +353,14 @@ function checkBatches(batches: Call[][]): void {
   for (const t of taken) assert.deepEqual(Buffer.from(t.batch.text), t.copy);
 }
 
+/** The preview rule written plainly (what the fast runPreview must equal), '' for none. */
+function plainPreview(root: Span): string {
+  const raw = root.input ?? root.inputMessages?.filter((m) => m.role === 'user').pop()?.content;
+  if (!raw) return '';
+  const oneLine = raw.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 120 ? `${oneLine.slice(0, 119)}…` : oneLine;
+}
+
 describe('span row packing', () => {
   it('packs hand-made batches as the reference does', () => {
     checkBatches(handBatches());
@@ -458,7 +466,7 @@ describe('span row packing', () => {
     }
   });
 
-  it('previews a root as summarizeRuns does', () => {
+  it('previews a root by the plain rule (last user input, whitespace collapsed, trimmed, cut at 120)', () => {
     const r = rng(13);
     const pieces = [
       'word',
@@ -510,14 +518,14 @@ describe('span row packing', () => {
       inputs.push(Array.from({ length: Math.floor(r() * 120) }, () => pieces[Math.floor(r() * (r() < 0.7 ? 3 : pieces.length))]).join(''));
     for (const input of inputs) {
       const s = span('t', 's', undefined, 1n, 2n, { input });
-      assert.equal(rootPreview(s), summarizeRuns([s])[0]?.preview ?? '', JSON.stringify(input));
+      assert.equal(rootPreview(s), plainPreview(s), JSON.stringify(input));
       const m = span('t', 's', undefined, 1n, 2n, {
         inputMessages: [
           { role: 'user', content: input ?? '' },
           { role: 'tool', content: 'later' },
         ],
       });
-      assert.equal(rootPreview(m), summarizeRuns([m])[0]?.preview ?? '', JSON.stringify(input));
+      assert.equal(rootPreview(m), plainPreview(m), JSON.stringify(input));
     }
     for (const inputMessages of [
       [],
@@ -528,7 +536,7 @@ describe('span row packing', () => {
       ],
     ]) {
       const s = span('t', 's', undefined, 1n, 2n, { inputMessages });
-      assert.equal(rootPreview(s), summarizeRuns([s])[0]?.preview ?? '');
+      assert.equal(rootPreview(s), plainPreview(s));
     }
   });
 });
