@@ -11,6 +11,7 @@ import { createBatchInserter, type BatchInserter } from './fastInsert';
 import { BATCH_RUNS_SQL, DELTA_RUNS_SQL, TRACE_RUNS_SQL } from './sqlJsRunsSql';
 import { SearchIndexWriter } from './sqlJsSearchIndex';
 import { SearchBatchBuilder } from './sqlJsSearchRows';
+import { StatementCache } from './statementCache';
 import {
   INSERT_SPAN_SQL,
   KID_LAYOUT,
@@ -83,6 +84,8 @@ export class SqlJsSourceWriter implements SourceWriter {
   private readonly runInserter: BatchInserter;
   private readonly kidInserter: BatchInserter;
   private readonly search: SearchIndexWriter;
+  /** The statements run once per batch, compiled once. */
+  private readonly batchSql: StatementCache;
   private readonly diags = new DiagnosticBag();
   private spans = 0;
   private pendingCount = 0;
@@ -121,6 +124,7 @@ export class SqlJsSourceWriter implements SourceWriter {
     this.runInserter = createBatchInserter(SQL, this.db, `INSERT INTO temp.run_delta VALUES (${RUN_COLS_PARAMS})`, { layout: RUN_LAYOUT });
     this.kidInserter = createBatchInserter(SQL, this.db, `INSERT INTO temp.kid_delta VALUES (${KID_COLS_PARAMS})`, { layout: KID_LAYOUT });
     this.search = new SearchIndexWriter(SQL, this.db);
+    this.batchSql = new StatementCache(this.db);
   }
 
   /** Whether the fast insert path is in use. */
@@ -176,9 +180,10 @@ export class SqlJsSourceWriter implements SourceWriter {
         else this.mergeFromRows(before);
         this.spans += inserted;
         this.lastId += inserted;
-        db.run('UPDATE sources SET span_count = ? WHERE id = ?', [this.spans, src]);
+        this.batchSql.run('UPDATE sources SET span_count = ? WHERE id = ?', [this.spans, src]);
       }
-      db.exec('DELETE FROM temp.kid_delta; DELETE FROM temp.run_delta;');
+      this.batchSql.run('DELETE FROM temp.kid_delta');
+      this.batchSql.run('DELETE FROM temp.run_delta');
       db.exec('COMMIT');
       return { inserted, diagnostics };
     } catch (err) {
@@ -196,7 +201,7 @@ export class SqlJsSourceWriter implements SourceWriter {
     const db = this.db;
     if (batch.runs && batch.kids) {
       this.runInserter.insert(undefined, batch.runs);
-      db.exec('INSERT OR IGNORE INTO traces (trace_id) SELECT trace_id FROM temp.run_delta ORDER BY rowid');
+      this.batchSql.run('INSERT OR IGNORE INTO traces (trace_id) SELECT trace_id FROM temp.run_delta ORDER BY rowid');
       return;
     }
     numberTraces(
@@ -209,39 +214,37 @@ export class SqlJsSourceWriter implements SourceWriter {
 
   /** Child counts and run sums from the producer's per-batch sums (the common case). */
   private mergeDeltas(kids: NonNullable<SpanRowBatch['kids']>, before: number): void {
-    const db = this.db;
     const src = this.internalId;
     this.kidInserter.insert(undefined, kids);
     // New children of parents already here (from earlier batches: the producer counted the rest).
-    db.run(
+    this.batchSql.run(
       `UPDATE spans SET child_count = child_count + k.n FROM temp.kid_delta AS k JOIN traces t ON t.trace_id = k.trace_id
        WHERE spans.trace_no = t.trace_no AND spans.span_id = k.parent_id`,
     );
     this.resolvePending(before);
     // New children whose parent is not here (yet).
-    db.run(
+    this.batchSql.run(
       `INSERT INTO temp.pending (trace_id, parent_id, n)
        SELECT trace_id, parent_id, n FROM temp.kid_delta k
        WHERE NOT EXISTS (SELECT 1 FROM spans p WHERE p.trace_no = ${traceNoOf('k.trace_id')} AND p.span_id = k.parent_id)
        ON CONFLICT (trace_id, parent_id) DO UPDATE SET n = n + excluded.n`,
     );
-    this.pendingCount = Number(db.exec('SELECT count(*) FROM temp.pending')[0].values[0][0]);
+    this.pendingCount = this.batchSql.number('SELECT count(*) FROM temp.pending');
     // The run rows went into temp.run_delta with the batch's traces (addTraces).
-    db.run(DELTA_RUNS_SQL, { $src: src });
+    this.batchSql.run(DELTA_RUNS_SQL, { $src: src });
   }
 
   /** The same from the span rows themselves (a batch with duplicates, whose sums are off). */
   private mergeFromRows(before: number): void {
-    const db = this.db;
     const p = { $src: this.internalId, $after: before };
-    db.run(
+    this.batchSql.run(
       `UPDATE spans SET child_count = child_count + k.n
        FROM (SELECT trace_no, parent_id, count(*) AS n FROM spans WHERE id > $after AND parent_id IS NOT NULL GROUP BY trace_no, parent_id) AS k
        WHERE spans.trace_no = k.trace_no AND spans.span_id = k.parent_id`,
       { $after: before },
     );
     this.resolvePending(before);
-    db.run(
+    this.batchSql.run(
       `INSERT INTO temp.pending (trace_id, parent_id, n)
        SELECT trace_id, parent_id, count(*) FROM spans c WHERE id > $after AND parent_id IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.trace_no = c.trace_no AND p.span_id = c.parent_id)
@@ -249,20 +252,19 @@ export class SqlJsSourceWriter implements SourceWriter {
        ON CONFLICT (trace_id, parent_id) DO UPDATE SET n = n + excluded.n`,
       p,
     );
-    this.pendingCount = Number(db.exec('SELECT count(*) FROM temp.pending')[0].values[0][0]);
-    db.run(BATCH_RUNS_SQL, p);
+    this.pendingCount = this.batchSql.number('SELECT count(*) FROM temp.pending');
+    this.batchSql.run(BATCH_RUNS_SQL, p);
   }
 
   /** New spans (rows after `before`) that are the parents of children that came earlier. */
   private resolvePending(before: number): void {
     if (this.pendingCount === 0) return;
-    const db = this.db;
-    db.run(
+    this.batchSql.run(
       `UPDATE spans SET child_count = child_count + (SELECT n FROM temp.pending p WHERE p.trace_id = spans.trace_id AND p.parent_id = spans.span_id)
        WHERE id > $after AND EXISTS (SELECT 1 FROM temp.pending p WHERE p.trace_id = spans.trace_id AND p.parent_id = spans.span_id)`,
       { $after: before },
     );
-    db.run('DELETE FROM temp.pending WHERE (trace_id, parent_id) IN (SELECT trace_id, span_id FROM spans WHERE id > $after)', {
+    this.batchSql.run('DELETE FROM temp.pending WHERE (trace_id, parent_id) IN (SELECT trace_id, span_id FROM spans WHERE id > $after)', {
       $after: before,
     });
   }
@@ -442,6 +444,7 @@ export class SqlJsSourceWriter implements SourceWriter {
   }
 
   private cleanUp(): void {
+    this.batchSql.free();
     this.db.exec(
       'DROP TABLE IF EXISTS temp.affected; DROP TABLE IF EXISTS temp.pending; DROP TABLE IF EXISTS temp.run_delta; ' +
         'DROP TABLE IF EXISTS temp.kid_delta; DROP TABLE IF EXISTS temp.dup_rows',

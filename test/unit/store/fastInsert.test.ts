@@ -1,0 +1,90 @@
+// The fast batch inserter (bound in place through sql.js's C API, NULLs bound only where the
+// previous row had a value) stores exactly what sql.js's public API stores for the same rows:
+// values after NULLs, NULLs after values, NULL runs across batches and after a failed insert.
+
+import * as assert from 'node:assert/strict';
+import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import { createBatchInserter } from '../../../src/store/fastInsert';
+import { RowBuilder, type RowLayout } from '../../../src/store/spanRows';
+
+const LAYOUT: RowLayout = { t: 3, n: 2 };
+type Row = [string | null, string | null, string | null, number | null, number | null];
+
+function batch(rows: Row[]): ReturnType<RowBuilder['take']> {
+  const b = new RowBuilder(LAYOUT);
+  for (const r of rows) {
+    b.text(r[0]);
+    b.text(r[1]);
+    b.text(r[2]);
+    b.num(r[3]);
+    b.num(r[4]);
+    b.endRow();
+  }
+  return b.take();
+}
+
+const SQL_TEXT = 'INSERT INTO t (lead, a, b, c, x, y) VALUES (?, ?, ?, ?, ?, ?)';
+
+function table(SQL: SqlJsStatic): Database {
+  const db = new SQL.Database();
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, lead, a, b UNIQUE, c, x, y)');
+  return db;
+}
+
+const dump = (db: Database): unknown[][] => db.exec('SELECT lead, a, b, c, x, y FROM t ORDER BY id')[0]?.values ?? [];
+
+describe('fast batch inserter', () => {
+  let SQL: SqlJsStatic;
+  before(async () => {
+    SQL = await initSqlJs({ locateFile: () => require.resolve('sql.js/dist/sql-wasm.wasm') });
+  });
+
+  it('stores the same values as the public API, NULLs included, across batches', () => {
+    const batches: Row[][] = [
+      [
+        ['a1', null, null, 1, null],
+        [null, 'b2', null, null, 2.5],
+        [null, 'b3', 'c3', null, null],
+        ['a4', null, 'c4', 4, null],
+        [null, null, null, null, null],
+        ['ä5', 'b5', '', 0, -1],
+      ],
+      // Starts with NULLs where the last batch ended with values, then values again.
+      [
+        [null, null, null, null, null],
+        ['a7', 'b7', 'c7', 7, 7],
+        ['a8', null, null, null, 8],
+      ],
+      [['a9', 'b9', null, 9, null]],
+    ];
+    const fastDb = table(SQL);
+    const slowDb = table(SQL);
+    const fast = createBatchInserter(SQL, fastDb, SQL_TEXT, { layout: LAYOUT });
+    const slow = createBatchInserter(SQL, slowDb, SQL_TEXT, { layout: LAYOUT, forceSlow: true });
+    assert.equal(fast.fast, true, 'the fast path is in use with this sql.js');
+    assert.equal(slow.fast, false);
+    batches.forEach((rows, k) => {
+      assert.equal(fast.insert(k, batch(rows)), rows.length);
+      assert.equal(slow.insert(k, batch(rows)), rows.length);
+    });
+    assert.deepEqual(dump(fastDb), dump(slowDb));
+    assert.deepEqual(dump(fastDb)[4], [0, null, null, null, null, null]);
+    fast.free();
+    slow.free();
+  });
+
+  it('binds every value again after a row that failed', () => {
+    const db = table(SQL);
+    const ins = createBatchInserter(SQL, db, SQL_TEXT, { layout: LAYOUT });
+    ins.insert(1, batch([['a', 'dup', 'c', 1, 1]]));
+    // The second row breaks `b UNIQUE` (a plain INSERT, so it throws) after its values are bound.
+    assert.throws(() => ins.insert(2, batch([['x', 'ok', null, 2, null], ['y', 'dup', 'z', 3, 3]])), /Index insert failed/);
+    ins.insert(3, batch([[null, 'next', null, null, null]]));
+    assert.deepEqual(dump(db), [
+      [1, 'a', 'dup', 'c', 1, 1],
+      [2, 'x', 'ok', null, 2, null],
+      [3, null, 'next', null, null, null],
+    ]);
+    ins.free();
+  });
+});
