@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['fs', 'path', 'os', 'http', 'https', 'net', 'zlib', 'crypto', 'child_process', 'worker_threads', 'stream', 'url', 'util'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', '.tools/**', 'test-results/**', 'out/**', '.vscode-test/**', 'examples/**/node_modules/**'] },
+  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', '.tools/**', 'test-results/**', 'out/**', '.vscode-test/**', 'examples/**/node_modules/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

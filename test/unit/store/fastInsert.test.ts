@@ -78,7 +78,17 @@ describe('fast batch inserter', () => {
     const ins = createBatchInserter(SQL, db, SQL_TEXT, { layout: LAYOUT });
     ins.insert(1, batch([['a', 'dup', 'c', 1, 1]]));
     // The second row breaks `b UNIQUE` (a plain INSERT, so it throws) after its values are bound.
-    assert.throws(() => ins.insert(2, batch([['x', 'ok', null, 2, null], ['y', 'dup', 'z', 3, 3]])), /Index insert failed/);
+    assert.throws(
+      () =>
+        ins.insert(
+          2,
+          batch([
+            ['x', 'ok', null, 2, null],
+            ['y', 'dup', 'z', 3, 3],
+          ]),
+        ),
+      /Index insert failed/,
+    );
     ins.insert(3, batch([[null, 'next', null, null, null]]));
     assert.deepEqual(dump(db), [
       [1, 'a', 'dup', 'c', 1, 1],
