@@ -120,7 +120,7 @@ export function checkIntegrity(rel: string, spans: Span[], bytes: number): void 
     assert.equal(typeof s.startNs, 'bigint', `${where}: startNs is a bigint`);
     assert.equal(typeof s.endNs, 'bigint', `${where}: endNs is a bigint`);
     assert.ok(s.startNs <= s.endNs, `${where}: startNs <= endNs`);
-    assert.ok(Object.getPrototypeOf(s.attributes) === null, `${where}: attributes are a null-prototype map`);
+    assert.ok(inheritsNothing(s.attributes), `${where}: attributes inherit no property (no prototype keys)`);
     const seen = new Set<Span>();
     for (let cur: Span | undefined = s; cur?.parentId !== undefined;) {
       assert.ok(!seen.has(cur), `${where}: parent chain has no cycle`);
@@ -135,4 +135,12 @@ export function checkIntegrity(rel: string, spans: Span[], bytes: number): void 
         `${where}: source range inside the file`,
       );
   }
+}
+
+/** Whether `o` inherits no property: a null prototype, or only empty prototypes (anyValue.ts's AttrMap). */
+function inheritsNothing(o: object): boolean {
+  for (let p = Object.getPrototypeOf(o) as object | null; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+    if (Reflect.ownKeys(p).length > 0) return false;
+  }
+  return true;
 }

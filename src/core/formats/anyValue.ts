@@ -5,8 +5,18 @@ import type { AttrValue, Attributes } from '../model/span';
 
 const MAX_DEPTH = 32;
 
+/**
+ * Attribute maps inherit nothing (a key named `__proto__`, `constructor` or `toString` is just a
+ * key), as `Object.create(null)` maps do; but those start in V8's dictionary mode, and instances
+ * of a class whose prototype is empty and has no prototype stay fast objects: ~10% of indexing
+ * an OTLP file (attributes are decoded and read for every span; alternating runs, 64 MB).
+ */
+// eslint-disable-next-line @typescript-eslint/no-extraneous-class
+class AttrMap {}
+Object.setPrototypeOf(AttrMap.prototype, null);
+delete (AttrMap.prototype as { constructor?: unknown }).constructor;
 export function newAttributes(): Attributes {
-  return Object.create(null) as Attributes;
+  return new AttrMap() as Attributes;
 }
 
 export function decodeAnyValue(v: unknown, depth = 0): AttrValue {

@@ -2,6 +2,7 @@
 // JSON Lines of batches, LangChain messages, and bad entries.
 
 import * as assert from 'node:assert/strict';
+import { newAttributes } from '../../../src/core/formats/anyValue';
 import { importJson, noErrors, spanById } from './helpers';
 
 const T0 = 1704067200n * 1_000_000_000n; // 2024-01-01T00:00:00Z
@@ -91,7 +92,7 @@ describe('LangSmith runs', () => {
     );
     assert.equal(llm.outputMessages?.[0].finishReason, 'tool_calls');
     assert.deepEqual(llm.toolCalls, [{ id: 'c1', name: 'lookup', arguments: '{"q":1}' }]);
-    assert.deepEqual(llm.attributes['langsmith.extra.invocation_params'], Object.assign(Object.create(null), { temperature: 0 }));
+    assert.deepEqual(llm.attributes['langsmith.extra.invocation_params'], Object.assign(newAttributes(), { temperature: 0 }));
 
     const root = spanById(r, 'r1');
     assert.equal(root.parentId, undefined);

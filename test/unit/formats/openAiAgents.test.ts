@@ -1,6 +1,7 @@
 // OpenAI Agents SDK trace exports, field by field.
 
 import * as assert from 'node:assert/strict';
+import { newAttributes } from '../../../src/core/formats/anyValue';
 import { importJson, noErrors, spanById } from './helpers';
 
 const TRACE = 'trace_0af7651916cd43dd8448eb211c80319c';
@@ -90,7 +91,7 @@ describe('OpenAI Agents SDK export', () => {
     const err = spanById(r, 'span_err');
     assert.equal(err.status, 'error');
     assert.equal(err.statusMessage, 'Refund API down');
-    assert.deepEqual(err.attributes['openai.agents.error.data'], Object.assign(Object.create(null), { status: 503 }));
+    assert.deepEqual(err.attributes['openai.agents.error.data'], Object.assign(newAttributes(), { status: 503 }));
   });
 
   it('reads JSON Lines records and applies a trace record that comes after its spans', () => {

@@ -1,6 +1,7 @@
 // Zipkin v2 JSON (span arrays, a single span, arrays of traces), field by field.
 
 import * as assert from 'node:assert/strict';
+import { newAttributes } from '../../../src/core/formats/anyValue';
 import { importJson, noErrors, spanById } from './helpers';
 
 function zspan(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -37,7 +38,7 @@ describe('Zipkin v2 JSON', () => {
     assert.equal(root.resource?.['zipkin.localEndpoint.ipv4'], '127.0.0.1');
     assert.equal(root.attributes['http.path'], '/api');
     assert.equal(root.attributes['zipkin.kind'], 'SERVER');
-    assert.deepEqual(root.attributes['zipkin.remoteEndpoint'], Object.assign(Object.create(null), { serviceName: 'client', port: 8080 }));
+    assert.deepEqual(root.attributes['zipkin.remoteEndpoint'], Object.assign(newAttributes(), { serviceName: 'client', port: 8080 }));
     assert.equal(root.kind, 'llm');
     assert.equal(root.usage?.input, 30);
     assert.equal(root.events[0].name, 'ws');
