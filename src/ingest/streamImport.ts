@@ -497,7 +497,7 @@ function indexInWorker(file: string, opts: StreamImportOptions, handle: (events:
         control,
         maxInFlight: opts.maxInFlight ?? 4,
       };
-      const worker = startWorker(opts.workerScript, data);
+      const worker = startWorker(opts.workerScript, data, count);
       workers.push(worker);
       const done = (): void => {
         Atomics.sub(flag, IN_FLIGHT, 1);
