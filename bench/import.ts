@@ -217,7 +217,7 @@ export async function runImportBench(): Promise<number> {
   const jsonl = rows[0];
   for (const [w, runs] of jsonl.imp) {
     const rss = Math.max(...runs.map((x) => x.peakRssMb.work));
-    const dflt = w === defaultWorkerCount() ? ' (the default on this machine)' : '';
+    const dflt = w === defaultWorkerCount(jsonl.data.bytes) ? ' (the default on this machine for this file)' : '';
     console.log(
       `  ${w} worker(s)${dflt}: peak RSS of the import ${rss} MB ≤ 500 MB for the ${fmt(jsonl.data.bytes / MB)} MB JSON Lines file: ${bar(rss <= 500)}`,
     );

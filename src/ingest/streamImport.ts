@@ -56,7 +56,7 @@ export interface StreamImportOptions {
   format?: FormatId;
   /** Parse in a worker thread (default). `false` runs the same code here, a chunk per turn. */
   worker?: boolean;
-  /** Worker threads sharing the parsing (default: defaultWorkerCount()). */
+  /** Worker threads sharing the parsing (default: defaultWorkerCount(file size)). */
   workers?: number;
   /** The worker script; defaults to `indexWorker.js` beside this file (the bundle) or the source. */
   workerScript?: string;
@@ -215,7 +215,7 @@ export async function streamImportFile(file: string, opts: StreamImportOptions):
   const tIndex = now();
   let outcome: { summary?: IndexSummary; cancelled: boolean; error?: string };
   try {
-    outcome = opts.worker === false ? await indexInProcess(file, opts, handle) : await indexInWorker(file, opts, handle);
+    outcome = opts.worker === false ? await indexInProcess(file, opts, handle) : await indexInWorker(file, st.size, opts, handle);
   } catch (err) {
     outcome = { cancelled: false, error: err instanceof Error ? err.message : String(err) };
   }
@@ -439,17 +439,26 @@ async function indexInProcess(file: string, opts: StreamImportOptions, handle: (
   }
 }
 
+/** From this size a two-core machine parses with two workers (see defaultWorkerCount). */
+export const TWO_WORKER_BYTES = 128 << 20;
+
 /**
- * Worker threads for a file. This thread stores the rows (about a core's worth while a big file
- * loads), so a second parse worker only pays with a third core: on two cores it measured ~1.3×
- * faster for ~40 MB more RSS, with the editor's thread competing for the same two cores.
+ * Worker threads for a file of `bytes`. This thread stores the rows (about a core's worth while a
+ * big file loads), so on two cores a second worker makes three busy threads: for files of a few
+ * MB it only delays the first runs (both start at once), and the editor's thread competes for
+ * the same two cores. Since the store thread's share shrank, a second worker pays on big files
+ * even there: 1 GB of JSON Lines took 8.8-10.8 s against 10.2-12.5 s with one (7 of 9 alternating
+ * pairs on a shared two-core machine), a 200 MB document 3.4-4.1 s against 3.8-4.9 s, for
+ * ~15 MB more RSS (8 MB young generations, workerStart.ts); at 128 MB the two were even.
  */
-export function defaultWorkerCount(): number {
-  return os.availableParallelism() > 2 ? 2 : 1;
+export function defaultWorkerCount(bytes?: number): number {
+  const cores = os.availableParallelism();
+  if (cores > 2) return 2;
+  return cores === 2 && bytes !== undefined && bytes >= TWO_WORKER_BYTES ? 2 : 1;
 }
 
-function indexInWorker(file: string, opts: StreamImportOptions, handle: (events: IndexEvent[]) => void): Promise<Outcome> {
-  const count = Math.max(1, Math.floor(opts.workers ?? defaultWorkerCount()));
+function indexInWorker(file: string, bytes: number, opts: StreamImportOptions, handle: (events: IndexEvent[]) => void): Promise<Outcome> {
+  const count = Math.max(1, Math.floor(opts.workers ?? defaultWorkerCount(bytes)));
   const merger = new GroupMerger(handle);
   return new Promise<Outcome>((resolve) => {
     let settled = false;
