@@ -42,6 +42,7 @@ function post(events: IndexEvent[], control: Int32Array): void {
     for (const b of [e.batch, e.batch.runs, e.batch.kids]) {
       if (b) transfer.push(b.text.buffer as ArrayBuffer, b.lens.buffer as ArrayBuffer, b.nums.buffer as ArrayBuffer);
     }
+    if (e.batch.runOf) transfer.push(e.batch.runOf.buffer as ArrayBuffer);
     if (e.batch.search) transfer.push(...searchBuffers(e.batch.search));
   }
   Atomics.add(control, IN_FLIGHT, batches);

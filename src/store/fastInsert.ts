@@ -49,10 +49,11 @@ export interface BatchInserter {
   readonly fast: boolean;
   /**
    * Insert every row; `lead`, when given, is bound to the first parameter of every row (the
-   * source id), the row's columns follow. `ignored` gets the indexes of rows that were not
-   * inserted (`OR IGNORE` duplicates). Returns the number inserted.
+   * source id), the row's columns follow, then `tail[i]` when given (one number per row).
+   * `ignored` gets the indexes of rows that were not inserted (`OR IGNORE` duplicates). Returns
+   * the number inserted.
    */
-  insert(lead: number | undefined, batch: RowBatch, ignored?: number[]): number;
+  insert(lead: number | undefined, batch: RowBatch, ignored?: number[], tail?: Float64Array): number;
   free(): void;
 }
 
@@ -117,7 +118,7 @@ export function createBatchInserter(
   };
   return {
     fast: true,
-    insert(lead, batch, ignored) {
+    insert(lead, batch, ignored, tail) {
       if (batch.count === 0) return 0;
       const first = lead === undefined ? 1 : 2;
       const base = buffer(batch.text.length);
@@ -158,6 +159,7 @@ export function createBatchInserter(
               nullNow[T + c] = 0;
             }
           }
+          if (tail) api._sqlite3_bind_double(p, first + T + N, tail[i]);
           const rc = api._sqlite3_step(p);
           if (rc !== SQLITE_DONE && rc !== SQLITE_ROW) fail();
           api._sqlite3_reset(p);
@@ -181,11 +183,13 @@ export function createBatchInserter(
 function slowInserter(db: Database, stmt: Statement, layout: RowLayout): BatchInserter {
   return {
     fast: false,
-    insert(lead, batch, ignored) {
+    insert(lead, batch, ignored, tail) {
       let inserted = 0;
       let i = 0;
       for (const row of batchRows(batch, layout)) {
-        stmt.run(lead === undefined ? (row as SqlValue[]) : [lead, ...(row as SqlValue[])]);
+        const values = row as SqlValue[];
+        if (tail) values.push(tail[i]);
+        stmt.run(lead === undefined ? values : [lead, ...values]);
         if (db.getRowsModified() > 0) inserted++;
         else ignored?.push(i);
         i++;

@@ -13,6 +13,7 @@ import { SearchIndexWriter } from './sqlJsSearchIndex';
 import { SearchBatchBuilder } from './sqlJsSearchRows';
 import { StatementCache } from './statementCache';
 import {
+  INSERT_SPAN_NUMBERED_SQL,
   INSERT_SPAN_SQL,
   KID_LAYOUT,
   KID_NUMBER_COLUMNS,
@@ -81,6 +82,8 @@ export class SqlJsSourceWriter implements SourceWriter {
   private readonly db: Database;
   private readonly internalId: number;
   private inserter: BatchInserter | undefined;
+  /** The same insert with each row's trace number bound (batches with run rows). */
+  private readonly numberedInserter: BatchInserter;
   private readonly runInserter: BatchInserter;
   private readonly kidInserter: BatchInserter;
   private readonly search: SearchIndexWriter;
@@ -112,6 +115,7 @@ export class SqlJsSourceWriter implements SourceWriter {
     this.db = src.db;
     this.internalId = src.internalId;
     this.inserter = createBatchInserter(SQL, this.db, INSERT_SPAN_SQL);
+    this.numberedInserter = createBatchInserter(SQL, this.db, INSERT_SPAN_NUMBERED_SQL);
     this.db.exec(`
       -- Children whose parent has not arrived yet, counted per (trace, parent).
       CREATE TEMP TABLE IF NOT EXISTS pending (trace_id TEXT NOT NULL, parent_id TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (trace_id, parent_id)) WITHOUT ROWID;
@@ -169,8 +173,8 @@ export class SqlJsSourceWriter implements SourceWriter {
     const diagnostics: Diagnostic[] = [];
     db.exec('BEGIN');
     try {
-      this.addTraces(batch);
-      const inserted = inserter.insert(src, batch, ignored);
+      const traceNos = this.addTraces(batch);
+      const inserted = traceNos ? this.numberedInserter.insert(src, batch, ignored, traceNos) : inserter.insert(src, batch, ignored);
       if (batch.search) this.search.insert(batch.search, before, batch.count, ignored, this.dupSeq);
       else if (batch.count > 0) this.searchMissing = true;
       if (ignored.length) this.keepDuplicates(batch, ignored);
@@ -194,15 +198,24 @@ export class SqlJsSourceWriter implements SourceWriter {
 
   /**
    * Number the batch's new traces (`traces`) before its spans go in: a span row takes its trace's
-   * number. The producer's run rows name each trace of the batch once; a batch without them is
-   * read row by row.
+   * number. The producer's run rows name each trace of the batch once; with its `runOf`, returns
+   * each row's trace number (bound, not looked up per row). A batch without run rows is read row
+   * by row, and its rows look their numbers up.
    */
-  private addTraces(batch: SpanRowBatch): void {
+  private addTraces(batch: SpanRowBatch): Float64Array | undefined {
     const db = this.db;
     if (batch.runs && batch.kids) {
       this.runInserter.insert(undefined, batch.runs);
       this.batchSql.run('INSERT OR IGNORE INTO traces (trace_id) SELECT trace_id FROM temp.run_delta ORDER BY rowid');
-      return;
+      const runOf = batch.runOf;
+      if (!runOf || runOf.length !== batch.count) return undefined;
+      const nos = this.batchSql.numbers(
+        'SELECT t.trace_no FROM temp.run_delta d JOIN traces t ON t.trace_id = d.trace_id ORDER BY d.rowid',
+      );
+      if (nos.length !== batch.runs.count) return undefined;
+      const out = new Float64Array(batch.count);
+      for (let i = 0; i < out.length; i++) out[i] = nos[runOf[i]];
+      return out;
     }
     numberTraces(
       db,
@@ -210,6 +223,7 @@ export class SqlJsSourceWriter implements SourceWriter {
         for (const row of batchRows(batch)) yield String(row[0]);
       })(),
     );
+    return undefined;
   }
 
   /** Child counts and run sums from the producer's per-batch sums (the common case). */
@@ -450,6 +464,7 @@ export class SqlJsSourceWriter implements SourceWriter {
         'DROP TABLE IF EXISTS temp.kid_delta; DROP TABLE IF EXISTS temp.dup_rows',
     );
     this.inserter?.free();
+    this.numberedInserter.free();
     this.runInserter.free();
     this.kidInserter.free();
     this.search.free();

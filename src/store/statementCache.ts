@@ -40,6 +40,18 @@ export class StatementCache {
     }
   }
 
+  /** The first column of every row, as numbers. */
+  numbers(sql: string): number[] {
+    const s = this.get(sql);
+    const out: number[] = [];
+    try {
+      while (s.step()) out.push(Number(s.get()[0]));
+    } finally {
+      s.reset();
+    }
+    return out;
+  }
+
   /** Free every statement (before the tables they read are dropped, or the database closed). */
   free(): void {
     for (const s of this.statements.values()) s.free();
