@@ -68,9 +68,9 @@ export function addSqlJsFeedback(src: SourceDb | undefined, mark: FeedbackMark):
     );
     db.run(
       `UPDATE runs SET
-         negative_feedback = (SELECT total(negative_feedback) FROM spans WHERE source_id = runs.source_id AND trace_no = ${traceNoOf('runs.trace_id')}),
-         positive_feedback = (SELECT total(positive_feedback) FROM spans WHERE source_id = runs.source_id AND trace_no = ${traceNoOf('runs.trace_id')})
-       WHERE source_id = ? AND trace_id = ?`,
+         negative_feedback = (SELECT total(negative_feedback) FROM spans WHERE source_id = runs.source_id AND trace_no = runs.trace_no),
+         positive_feedback = (SELECT total(positive_feedback) FROM spans WHERE source_id = runs.source_id AND trace_no = runs.trace_no)
+       WHERE source_id = ? AND trace_no = ${traceNoOf('?')}`,
       [src.internalId, mark.traceId],
     );
     db.exec('COMMIT');

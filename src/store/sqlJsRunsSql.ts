@@ -4,7 +4,7 @@
 
 import { RUN_NUMBER_COLUMNS } from './spanRows';
 
-/** The `runs` columns after (source_id, trace_id), in the order every upsert writes them. */
+/** The `runs` columns after (trace_no, source_id, trace_id), in the order every upsert writes them. */
 const RUN_VALUE_COLUMNS = [
   'root_span_id',
   'name',
@@ -43,30 +43,31 @@ function runsUpsertSql(where: string, replace: boolean, fromDelta = false): stri
         pick('root_start_ns'),
         add('root_count'),
       ];
-  const columns = `INSERT INTO runs (source_id, trace_id, ${RUN_VALUE_COLUMNS.join(', ')})`;
+  // Runs are keyed by their trace's number (schema 6): the batch's traces are numbered first.
+  const columns = `INSERT INTO runs (trace_no, source_id, trace_id, ${RUN_VALUE_COLUMNS.join(', ')})`;
   if (fromDelta) {
     return `${columns}
-SELECT $src, trace_id, ${RUN_VALUE_COLUMNS.map((c) => (c === 'preview' ? "nullif(preview, '')" : c)).join(', ')}
-FROM temp.run_delta WHERE true
-ON CONFLICT (source_id, trace_id) DO UPDATE SET ${set.join(', ')}`;
+SELECT t.trace_no, $src, d.trace_id, ${RUN_VALUE_COLUMNS.map((c) => (c === 'preview' ? "nullif(d.preview, '')" : `d.${c}`)).join(', ')}
+FROM temp.run_delta d JOIN traces t ON t.trace_id = d.trace_id WHERE true
+ON CONFLICT (trace_no) DO UPDATE SET ${set.join(', ')}`;
   }
   return `${columns}
-SELECT a.source_id, a.trace_id, r.span_id, r.name, r.kind, a.s, a.e, a.n, a.err, a.llm, a.it, a.ot, a.cost, a.gf, a.neg, a.pos,
+SELECT a.trace_no, a.source_id, a.trace_id, r.span_id, r.name, r.kind, a.s, a.e, a.n, a.err, a.llm, a.it, a.ot, a.cost, a.gf, a.neg, a.pos,
   a.models, a.roots, nullif(r.preview, ''), r.start_ns
 FROM (
-  SELECT source_id, trace_id, min(start_ns) AS s, max(end_ns) AS e, count(*) AS n, sum(status = 'error') AS err,
+  SELECT trace_no, source_id, trace_id, min(start_ns) AS s, max(end_ns) AS e, count(*) AS n, sum(status = 'error') AS err,
     sum(kind = 'llm') AS llm, total(input_tokens) AS it, total(output_tokens) AS ot, total(cost) AS cost,
     sum(guards_failed) AS gf, sum(negative_feedback) AS neg, sum(positive_feedback) AS pos,
     json_group_array(DISTINCT model ORDER BY model) FILTER (WHERE model IS NOT NULL) AS models,
     sum(parent_id IS NULL) AS roots
-  FROM spans WHERE ${where} GROUP BY trace_id
+  FROM spans WHERE ${where} GROUP BY trace_no
 ) a JOIN (
   SELECT trace_id, span_id, name, kind, preview, start_ns,
     row_number() OVER (PARTITION BY trace_id ORDER BY parent_id IS NOT NULL, start_ns, id) AS rn
   FROM spans WHERE ${where}
 ) r ON r.trace_id = a.trace_id AND r.rn = 1
 WHERE true
-ON CONFLICT (source_id, trace_id) DO UPDATE SET ${set.join(', ')}`;
+ON CONFLICT (trace_no) DO UPDATE SET ${set.join(', ')}`;
 }
 
 /** From the span rows after `$after` (a batch whose producer sums are off: duplicates). */

@@ -134,7 +134,9 @@ export class SqlJsStore implements TraceStore {
       if (s.parentId === undefined) roots.set(s.traceId, (roots.get(s.traceId) ?? 0) + 1);
       starts.set(spanKey(s.traceId, s.spanId), s.startNs);
     }
-    const stmt = src.db.prepare(`INSERT INTO runs VALUES (${new Array(20).fill('?').join(',')})`);
+    // The 20 columns before trace_no, then the trace's number (numberTraces ran first).
+    const values = Array.from({ length: 20 }, (_, i) => `?${i + 1}`).join(',');
+    const stmt = src.db.prepare(`INSERT INTO runs VALUES (${values}, ${traceNoOf('?2')})`);
     try {
       for (const r of runs) {
         stmt.run([

@@ -111,8 +111,7 @@ export async function fillPreviews(db: Database, src: number, resolve: NonNullab
   const rows = all(
     db,
     `SELECT r.trace_id, r.root_span_id, s.byte_start, s.byte_end, s.line FROM runs r
-     JOIN traces t ON t.trace_id = r.trace_id
-     JOIN spans s ON s.trace_no = t.trace_no AND s.span_id = r.root_span_id
+     JOIN spans s ON s.trace_no = r.trace_no AND s.span_id = r.root_span_id
      WHERE r.source_id = ? AND r.preview IS NULL AND s.preview IS NULL AND s.byte_start IS NOT NULL`,
     [src],
   );
@@ -134,7 +133,9 @@ export async function fillPreviews(db: Database, src: number, resolve: NonNullab
         q.traceId,
         q.spanId,
       ]);
-      if (previews[i]) db.run('UPDATE runs SET preview = ? WHERE source_id = ? AND trace_id = ?', [previews[i] ?? null, src, q.traceId]);
+      if (previews[i]) {
+        db.run(`UPDATE runs SET preview = ? WHERE source_id = ? AND trace_no = ${traceNoOf('?')}`, [previews[i] ?? null, src, q.traceId]);
+      }
     });
     db.exec('COMMIT');
   } catch (err) {

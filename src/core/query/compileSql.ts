@@ -431,7 +431,7 @@ export function compileRunSearch(expr: Expr, opts: RunSearchOptions): CompiledSq
   const score = b.score(expr);
   const sql = [
     'WITH page AS (',
-    `SELECT r.${r.sourceId} AS source_id, r.${r.traceId} AS trace_id, r.${r.startNs} AS start_ns FROM ${r.table} r`,
+    `SELECT r.${r.sourceId} AS source_id, r.${r.traceId} AS trace_id, r.${r.startNs} AS start_ns${r.traceNo ? `, r.${r.traceNo} AS run_key` : ''} FROM ${r.table} r`,
     `WHERE ${where.join(' AND ')}`,
     `ORDER BY ${key.map((k) => `${k} DESC`).join(', ')} LIMIT ${b.limit(opts.limit)}`,
     '), scored AS (',
@@ -448,7 +448,10 @@ export function compileRunSearch(expr: Expr, opts: RunSearchOptions): CompiledSq
     ')',
     `SELECT ${b.columns('r', opts.columns)}, m.span_id AS match_span_id, m.score AS match_score, m.matched AS match_count`,
     'FROM page p',
-    `JOIN ${r.table} r ON r.${r.sourceId} = p.source_id AND r.${r.traceId} = p.trace_id`,
+    // Back to the page's runs by their key (by rowid where runs are keyed by a trace number).
+    r.traceNo
+      ? `JOIN ${r.table} r ON r.${r.traceNo} = p.run_key`
+      : `JOIN ${r.table} r ON r.${r.sourceId} = p.source_id AND r.${r.traceId} = p.trace_id`,
     'JOIN ranked m ON m.source_id = p.source_id AND m.trace_id = p.trace_id AND m.rn = 1',
     'ORDER BY p.start_ns DESC, p.source_id DESC, p.trace_id DESC',
   ].join('\n');

@@ -49,6 +49,8 @@ export interface RunColumns {
   traceId: string;
   /** Same encoding as the spans' start. */
   startNs: string;
+  /** The run's key where runs are keyed by a trace number (SQLite), not by (source, trace id). */
+  traceNo?: string;
 }
 
 export interface SearchSchema {
@@ -104,7 +106,7 @@ const SPANS_COMMON: Omit<SpanColumns, 'table'> = {
 
 export const SQLITE_SEARCH_SCHEMA: SearchSchema = {
   spans: { table: 'spans', ...SPANS_COMMON },
-  runs: { table: 'runs', sourceId: 'source_id', traceId: 'trace_id', startNs: 'start_ns' },
+  runs: { table: 'runs', sourceId: 'source_id', traceId: 'trace_id', startNs: 'start_ns', traceNo: 'trace_no' },
   traceNumbers: { table: 'traces', traceId: 'trace_id', traceNo: 'trace_no', spansTraceNo: 'trace_no' },
   text: { table: 'span_fts', key: 'docid', match: 'span_fts' },
   attrs: { table: 'span_attrs', spanPk: 'span_pk', key: 'key', value: 'value', num: 'num' },

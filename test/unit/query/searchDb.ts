@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS ${db}runs (
   start_ns TEXT NOT NULL,
   end_ns TEXT NOT NULL,
   span_count INTEGER NOT NULL,
-  PRIMARY KEY (source_id, trace_id)
+  -- keyed by the trace's number, as the embedded store's runs are (schema 6)
+  trace_no INTEGER PRIMARY KEY
 );
 CREATE INDEX IF NOT EXISTS ${db}runs_by_start ON runs (start_ns, source_id, trace_id);
 CREATE TABLE IF NOT EXISTS ${db}traces (
@@ -80,8 +81,9 @@ export async function openSearchDb(attached?: string): Promise<Database> {
 }
 
 export function insertSpans(db: Database, sourceId: number, spans: Span[]): void {
+  for (const s of spans) db.run('INSERT OR IGNORE INTO traces (trace_id) VALUES (?)', [s.traceId]);
   for (const r of summarizeRuns(spans)) {
-    db.run('INSERT INTO runs VALUES (?,?,?,?,?,?,?)', [
+    db.run('INSERT INTO runs VALUES (?,?,?,?,?,?,?, (SELECT trace_no FROM traces WHERE trace_id = ?))', [
       sourceId,
       r.traceId,
       r.rootSpanId,
@@ -89,9 +91,9 @@ export function insertSpans(db: Database, sourceId: number, spans: Span[]): void
       padNs(r.startNs),
       padNs(r.endNs),
       r.spanCount,
+      r.traceId,
     ]);
   }
-  for (const s of spans) db.run('INSERT OR IGNORE INTO traces (trace_id) VALUES (?)', [s.traceId]);
   for (const s of spans) {
     db.run(
       `INSERT INTO spans (source_id, trace_no, trace_id, span_id, parent_id, name, kind, start_ns, end_ns, duration_ns, status, status_message,
