@@ -103,6 +103,8 @@ export class SqlJsSourceWriter implements SourceWriter {
   private readonly keptAs = new Map<number, number>();
   /** A batch came without its search rows: they are built after the load (sqlJsSearchBuild.ts). */
   private searchMissing = false;
+  /** The load's transaction is open (addRows). */
+  private inTransaction = false;
 
   constructor(
     SQL: SqlJsStatic,
@@ -171,7 +173,14 @@ export class SqlJsSourceWriter implements SourceWriter {
     const before = this.lastId;
     const ignored: number[] = [];
     const diagnostics: Diagnostic[] = [];
-    db.exec('BEGIN');
+    // One transaction for the whole load, a savepoint per batch: a failed batch still rolls back
+    // alone, and the commit (~1.2 ms a batch on the 1 GB load, ~12% of the store's work) is paid
+    // once. Reads on this connection see the rows as they come; finish() and cleanUp() commit.
+    if (!this.inTransaction) {
+      db.exec('BEGIN');
+      this.inTransaction = true;
+    }
+    this.batchSql.run('SAVEPOINT batch');
     try {
       const traceNos = this.addTraces(batch);
       const inserted = traceNos ? this.numberedInserter.insert(src, batch, ignored, traceNos) : inserter.insert(src, batch, ignored);
@@ -188,12 +197,19 @@ export class SqlJsSourceWriter implements SourceWriter {
       }
       this.batchSql.run('DELETE FROM temp.kid_delta');
       this.batchSql.run('DELETE FROM temp.run_delta');
-      db.exec('COMMIT');
+      this.batchSql.run('RELEASE batch');
       return { inserted, diagnostics };
     } catch (err) {
-      db.exec('ROLLBACK');
+      db.exec('ROLLBACK TO batch; RELEASE batch');
       throw err;
     }
+  }
+
+  /** Commit the load's transaction, if one is open (before other transactions, or when done). */
+  private commit(): void {
+    if (!this.inTransaction) return;
+    this.inTransaction = false;
+    this.db.exec('COMMIT');
   }
 
   /**
@@ -410,6 +426,7 @@ export class SqlJsSourceWriter implements SourceWriter {
 
   async finish(opts: FinishOptions = {}): Promise<FinishResult> {
     this.check();
+    this.commit();
     const db = this.db;
     const src = this.internalId;
     try {
@@ -458,6 +475,7 @@ export class SqlJsSourceWriter implements SourceWriter {
   }
 
   private cleanUp(): void {
+    this.commit();
     this.batchSql.free();
     this.db.exec(
       'DROP TABLE IF EXISTS temp.affected; DROP TABLE IF EXISTS temp.pending; DROP TABLE IF EXISTS temp.run_delta; ' +
