@@ -440,7 +440,7 @@ async function indexInProcess(file: string, opts: StreamImportOptions, handle: (
 }
 
 /** From this size a two-core machine parses with two workers (see defaultWorkerCount). */
-export const TWO_WORKER_BYTES = 128 << 20;
+const TWO_WORKER_BYTES = 128 << 20;
 
 /**
  * Worker threads for a file of `bytes`. This thread stores the rows (about a core's worth while a
