@@ -2,9 +2,9 @@
 // that never arrived, parent cycles, child counts of the traces they touched, and previews of runs
 // whose root changed. Each mirrors what normalizeTrees does for a file read whole.
 
-import type { Database } from 'sql.js';
+import type { Database, SqlValue } from 'sql.js';
 import type { Diagnostic } from '../core/model/diagnostic';
-import { spanKey } from '../core/trace/normalizeTrees';
+import { cycleBreaks, spanKey } from '../core/trace/normalizeTrees';
 import { all, opt, type Row } from './sqlJsRows';
 import { traceNoOf } from './sqlJsSchema';
 import type { FinishOptions, PreviewRequest } from './traceStore';
@@ -51,21 +51,10 @@ export function breakCycles(db: Database, src: number, diags: DiagnosticSink): v
     src,
   ])[0]?.values;
   if (!rows?.length) return;
-  const parentOf = new Map<string, string>();
-  for (const [t, s, p] of rows) parentOf.set(spanKey(String(t), String(s)), spanKey(String(t), String(p)));
-  const state = new Map<string, number>();
-  const cyclic = new Set<string>();
-  for (const [t, s] of rows) {
-    const path: string[] = [];
-    let cur: string | undefined = spanKey(String(t), String(s));
-    while (cur !== undefined && parentOf.has(cur) && !state.has(cur)) {
-      state.set(cur, 1);
-      path.push(cur);
-      cur = parentOf.get(cur);
-    }
-    if (cur !== undefined && state.get(cur) === 1) cyclic.add(String(t));
-    for (const p of path) state.set(p, 2);
-  }
+  const byKey = new Map<string, SqlValue[]>();
+  for (const r of rows) byKey.set(spanKey(String(r[0]), String(r[1])), r);
+  const parentOf = (r: SqlValue[]): SqlValue[] | undefined => byKey.get(spanKey(String(r[0]), String(r[2])));
+  const cyclic = new Set(cycleBreaks(rows, parentOf).map((r) => String(r[0])));
   for (const traceId of cyclic) replayTrace(db, src, diags, traceId);
 }
 
@@ -78,30 +67,16 @@ function replayTrace(db: Database, src: number, diags: DiagnosticSink, traceId: 
   const byId = new Map<string, Row>();
   for (const r of rows) byId.set(String(r.span_id), r);
   const parent = (r: Row): Row | undefined => (r.parent_id === null ? undefined : byId.get(String(r.parent_id)));
-  const state = new Map<Row, number>();
-  const detached: Row[] = [];
-  for (const start of rows) {
-    const path: Row[] = [];
-    let cur: Row | undefined = start;
-    while (cur && !state.has(cur)) {
-      state.set(cur, 1);
-      path.push(cur);
-      cur = parent(cur);
-    }
-    if (cur && state.get(cur) === 1) {
-      diags.add({
-        severity: 'warning',
-        code: 'span.parentCycle',
-        message: `Span ${String(cur.span_id)} is part of a parent cycle; it is shown at the top of its run`,
-        line: opt<number>(cur.line),
-        offset: opt<number>(cur.byte_start),
-      });
-      cur.parent_id = null;
-      detached.push(cur);
-    }
-    for (const p of path) state.set(p, 2);
+  for (const cur of cycleBreaks(rows, parent)) {
+    diags.add({
+      severity: 'warning',
+      code: 'span.parentCycle',
+      message: `Span ${String(cur.span_id)} is part of a parent cycle; it is shown at the top of its run`,
+      line: opt<number>(cur.line),
+      offset: opt<number>(cur.byte_start),
+    });
+    db.run('UPDATE spans SET parent_id = NULL WHERE id = ?', [cur.id]);
   }
-  for (const r of detached) db.run('UPDATE spans SET parent_id = NULL WHERE id = ?', [r.id]);
   recountChildren(db, src, traceId);
   db.run('INSERT OR IGNORE INTO temp.affected VALUES (?)', [traceId]);
 }

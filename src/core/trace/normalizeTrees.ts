@@ -66,25 +66,39 @@ export function normalizeTrees(input: Span[]): NormalizedSpans {
 }
 
 function breakCycles(spans: Span[], byKey: Map<string, Span>, diagnostics: Diagnostic[]): void {
-  // 0 = unvisited, 1 = on the current path, 2 = known to reach a root.
-  const state = new Map<Span, number>();
-  for (const start of spans) {
-    const path: Span[] = [];
-    let cur: Span | undefined = start;
-    while (cur && !state.has(cur)) {
+  const parentOf = (s: Span): Span | undefined => (s.parentId === undefined ? undefined : byKey.get(spanKey(s.traceId, s.parentId)));
+  for (const cur of cycleBreaks(spans, parentOf)) {
+    diagnostics.push(
+      located(cur, 'warning', 'span.parentCycle', `Span ${cur.spanId} is part of a parent cycle; it is shown at the top of its run`),
+    );
+    cur.detachedParentId = cur.parentId;
+    cur.parentId = undefined;
+  }
+}
+
+/**
+ * The spans to detach so that no parent chain loops, in the order they are found: nodes are
+ * walked in the order given, each walk following parents until a root or a node seen before, and
+ * a walk that comes back to a node of its own path detaches that node. The one rule for a file
+ * read whole (normalizeTrees) and for an index's post-pass (src/store/sqlJsTreeRepair.ts).
+ * `parentOf` is never asked about a node twice, so callers may detach as they go.
+ */
+export function cycleBreaks<T>(nodes: Iterable<T>, parentOf: (node: T) => T | undefined): T[] {
+  // 1 = on the current path, 2 = known to reach a root or a break.
+  const state = new Map<T, number>();
+  const breaks: T[] = [];
+  for (const start of nodes) {
+    const path: T[] = [];
+    let cur: T | undefined = start;
+    while (cur !== undefined && !state.has(cur)) {
       state.set(cur, 1);
       path.push(cur);
-      cur = cur.parentId === undefined ? undefined : byKey.get(spanKey(cur.traceId, cur.parentId));
+      cur = parentOf(cur);
     }
-    if (cur && state.get(cur) === 1) {
-      diagnostics.push(
-        located(cur, 'warning', 'span.parentCycle', `Span ${cur.spanId} is part of a parent cycle; it is shown at the top of its run`),
-      );
-      cur.detachedParentId = cur.parentId;
-      cur.parentId = undefined;
-    }
+    if (cur !== undefined && state.get(cur) === 1) breaks.push(cur);
     for (const p of path) state.set(p, 2);
   }
+  return breaks;
 }
 
 /** Content identity of a span, to tell re-delivered copies from conflicting ones. */
