@@ -95,22 +95,21 @@ export const KID_LAYOUT: RowLayout = { t: KID_TEXT_COLUMNS.length, n: KID_NUMBER
 
 const numberedPlaceholders = (n: number): string => Array.from({ length: n }, (_, i) => `?${i + 1}`).join(', ');
 
-/**
- * `INSERT OR IGNORE INTO spans (source_id, …, trace_no) VALUES (?1, …, <number of ?2>)`:
- * duplicates keep the first copy. The trace must be in `traces` first (sqlJsWriter.ts).
- */
-export const INSERT_SPAN_SQL = `INSERT OR IGNORE INTO spans (source_id, ${[...SPAN_TEXT_COLUMNS, ...SPAN_NUMBER_COLUMNS].join(', ')}, trace_no) VALUES (${numberedPlaceholders(
-  1 + SPAN_LAYOUT.t + SPAN_LAYOUT.n,
-)}, ${traceNoOf('?2')})`;
+/** `INSERT OR IGNORE INTO spans (source_id, …, trace_no) VALUES (?1, …, <trace_no>)`: duplicates keep the first copy. */
+const insertSpanSql = (traceNo: string): string =>
+  `INSERT OR IGNORE INTO spans (source_id, ${[...SPAN_TEXT_COLUMNS, ...SPAN_NUMBER_COLUMNS].join(', ')}, trace_no) VALUES (${numberedPlaceholders(
+    1 + SPAN_LAYOUT.t + SPAN_LAYOUT.n,
+  )}, ${traceNo})`;
+
+/** Span rows that look their trace's number up by its id (?2); the trace must be in `traces` first (sqlJsWriter.ts). */
+export const INSERT_SPAN_SQL = insertSpanSql(traceNoOf('?2'));
 
 /**
  * The same with the trace number bound (the last parameter) instead of looked up by trace id for
  * every row: a batch's traces are numbered once, and each row takes its run's number (runOf).
  * The lookup was an index search per span, ~1.2 µs in sql.js (measured on 87k traces).
  */
-export const INSERT_SPAN_NUMBERED_SQL = `INSERT OR IGNORE INTO spans (source_id, ${[...SPAN_TEXT_COLUMNS, ...SPAN_NUMBER_COLUMNS].join(', ')}, trace_no) VALUES (${numberedPlaceholders(
-  2 + SPAN_LAYOUT.t + SPAN_LAYOUT.n,
-)})`;
+export const INSERT_SPAN_NUMBERED_SQL = insertSpanSql(`?${2 + SPAN_LAYOUT.t + SPAN_LAYOUT.n}`);
 
 /**
  * `count` rows of a layout: `lens[i*t + c]` is the UTF-8 byte length of text column c of row i
