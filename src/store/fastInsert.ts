@@ -57,6 +57,40 @@ export interface BatchInserter {
   free(): void;
 }
 
+/**
+ * The same `INSERT OR IGNORE` taking `k` rows a step (`VALUES (…), (…)`, row r's parameters
+ * after row r-1's). A step's fixed cost (cursors opened on the table and each index, the call
+ * into WebAssembly) is then paid once per k rows: ~17% off the span insert at k = 16 (CPU time,
+ * best of 3 alternating runs over 128 MB). sqlite3_changes only says how many of a step's rows
+ * went in, so when fewer than k did, `ignoredIn` names the others.
+ */
+export interface MultiRowInsert {
+  sql: string;
+  k: number;
+  /** Parameters per row in `sql`; batches inserted with another count (no tail…) go row by row. */
+  params: number;
+  /**
+   * Which rows of `batch` from `first` (k of them) were not inserted, when only `inserted` were;
+   * the batch's earlier rows put `insertedBefore` rows in.
+   */
+  ignoredIn(batch: RowBatch, tail: Float64Array | undefined, first: number, k: number, inserted: number, insertedBefore: number): number[];
+}
+
+/**
+ * The rows a multi-row `OR IGNORE` step refused, from the keys of its rows and of the rows it
+ * inserted, both in order (SQLite inserts a VALUES list in order): a refused row's key is never
+ * the next inserted one, since a key goes in at most once.
+ */
+export function refusedRows(stepKeys: readonly string[], insertedKeys: readonly string[]): number[] {
+  const out: number[] = [];
+  let j = 0;
+  stepKeys.forEach((key, r) => {
+    if (j < insertedKeys.length && insertedKeys[j] === key) j++;
+    else out.push(r);
+  });
+  return out;
+}
+
 export function cApi(SQL: SqlJsStatic): CApi | undefined {
   const m = SQL as unknown as Record<string, unknown>;
   return C_FUNCTIONS.every((f) => typeof m[f] === 'function') ? (SQL as unknown as CApi) : undefined;
@@ -82,7 +116,7 @@ export function createBatchInserter(
   SQL: SqlJsStatic,
   db: Database,
   sql: string,
-  opts: { forceSlow?: boolean; layout?: RowLayout } = {},
+  opts: { forceSlow?: boolean; layout?: RowLayout; multi?: MultiRowInsert } = {},
 ): BatchInserter {
   const layout = opts.layout ?? SPAN_LAYOUT;
   const T = layout.t;
@@ -91,7 +125,12 @@ export function createBatchInserter(
   const ptrs = opts.forceSlow ? undefined : pointers(SQL, db, stmt, sql);
   const api = cApi(SQL);
   if (!ptrs || !api) return slowInserter(db, stmt, layout);
+  const multi = opts.multi && opts.multi.k > 1 ? opts.multi : undefined;
+  const multiStmt = multi ? db.prepare(multi.sql) : undefined;
+  const multiPtrs = multi && multiStmt ? pointers(SQL, db, multiStmt, multi.sql) : undefined;
   const p = ptrs.stmt;
+  const pm = multiPtrs?.stmt ?? 0;
+  const K = multiPtrs && multi ? multi.k : 1;
   const dbp = ptrs.db;
   // One text buffer in the WebAssembly heap for every batch (grown when needed): a fresh block per
   // batch, freed between SQLite's page allocations, fragments the heap (measured: +40% RSS).
@@ -109,65 +148,99 @@ export function createBatchInserter(
     }
     return buf;
   };
-  /** Which parameters are NULL now (1), by column. */
+  /** Which parameters are NULL now (1), by column: the single-row statement's, then each multi-row slot's. */
   const nullNow = new Uint8Array(T + N);
-  const fail = (): never => {
+  const nullNowMulti = new Uint8Array((T + N) * K);
+  const fail = (stmtPtr: number): never => {
     const msg = api.UTF8ToString(api._sqlite3_errmsg(dbp));
-    api._sqlite3_reset(p);
+    api._sqlite3_reset(stmtPtr);
     throw new Error(`Index insert failed: ${msg}`);
+  };
+  /**
+   * Bind row i's columns from parameter `at` on (and its tail after them), the row's text starting
+   * at `off`; returns where the next row's text starts. Bindings outlive sqlite3_reset and start
+   * out NULL (new or cleared statement), so a NULL is bound only where that parameter holds a
+   * value: span rows leave ~15 of their 34 columns NULL, ~13 of them NULL in the row before too;
+   * skipping those binds took ~12% off the span insert (best of 5 alternating runs over 64 MB).
+   */
+  const bindRow = (
+    stmtPtr: number,
+    nulls: Uint8Array,
+    nb: number,
+    at: number,
+    batch: RowBatch,
+    i: number,
+    off: number,
+    tail: Float64Array | undefined,
+  ): number => {
+    const { lens, nums } = batch;
+    for (let c = 0; c < T; c++) {
+      const len = lens[i * T + c];
+      if (len < 0) {
+        if (nulls[nb + c] === 0) {
+          api._sqlite3_bind_text(stmtPtr, at + c, 0, 0, 0);
+          nulls[nb + c] = 1;
+        }
+      } else {
+        api._sqlite3_bind_text(stmtPtr, at + c, off, len, 0);
+        nulls[nb + c] = 0;
+        off += len;
+      }
+    }
+    for (let c = 0; c < N; c++) {
+      const v = nums[i * N + c];
+      if (v !== v) {
+        if (nulls[nb + T + c] === 0) {
+          api._sqlite3_bind_text(stmtPtr, at + T + c, 0, 0, 0);
+          nulls[nb + T + c] = 1;
+        }
+      } else {
+        api._sqlite3_bind_double(stmtPtr, at + T + c, v);
+        nulls[nb + T + c] = 0;
+      }
+    }
+    if (tail) api._sqlite3_bind_double(stmtPtr, at + T + N, tail[i]);
+    return off;
   };
   return {
     fast: true,
     insert(lead, batch, ignored, tail) {
       if (batch.count === 0) return 0;
       const first = lead === undefined ? 1 : 2;
+      /** Parameters per row. */
+      const stride = first - 1 + T + N + (tail ? 1 : 0);
       const base = buffer(batch.text.length);
       let inserted = 0;
       try {
         api.writeArrayToMemory(batch.text, base);
-        const { lens, nums } = batch;
         let off = base;
-        if (lead !== undefined) api._sqlite3_bind_double(p, 1, lead);
-        // Bindings outlive sqlite3_reset and start out NULL (new or cleared statement), so a NULL
-        // is bound only where the previous row had a value: span rows leave ~15 of their 34
-        // columns NULL, ~13 of them NULL in the row before too; skipping those binds took ~12% off
-        // the span insert (best of 5 alternating runs over 64 MB).
         nullNow.fill(1);
-        for (let i = 0; i < batch.count; i++) {
-          for (let c = 0; c < T; c++) {
-            const len = lens[i * T + c];
-            if (len < 0) {
-              if (nullNow[c] === 0) {
-                api._sqlite3_bind_text(p, first + c, 0, 0, 0);
-                nullNow[c] = 1;
-              }
-            } else {
-              api._sqlite3_bind_text(p, first + c, off, len, 0);
-              nullNow[c] = 0;
-              off += len;
-            }
+        nullNowMulti.fill(1);
+        let i = 0;
+        if (K > 1 && multi && multi.params === stride) {
+          if (lead !== undefined) for (let r = 0; r < K; r++) api._sqlite3_bind_double(pm, r * stride + 1, lead);
+          for (; i + K <= batch.count; i += K) {
+            for (let r = 0; r < K; r++) off = bindRow(pm, nullNowMulti, r * (T + N), r * stride + first, batch, i + r, off, tail);
+            const rc = api._sqlite3_step(pm);
+            if (rc !== SQLITE_DONE && rc !== SQLITE_ROW) fail(pm);
+            api._sqlite3_reset(pm);
+            const n = api._sqlite3_changes(dbp);
+            if (n < K) ignored?.push(...multi.ignoredIn(batch, tail, i, K, n, inserted));
+            inserted += n;
           }
-          for (let c = 0; c < N; c++) {
-            const v = nums[i * N + c];
-            if (v !== v) {
-              if (nullNow[T + c] === 0) {
-                api._sqlite3_bind_text(p, first + T + c, 0, 0, 0);
-                nullNow[T + c] = 1;
-              }
-            } else {
-              api._sqlite3_bind_double(p, first + T + c, v);
-              nullNow[T + c] = 0;
-            }
-          }
-          if (tail) api._sqlite3_bind_double(p, first + T + N, tail[i]);
+        }
+        if (lead !== undefined && i < batch.count) api._sqlite3_bind_double(p, 1, lead);
+        for (; i < batch.count; i++) {
+          off = bindRow(p, nullNow, 0, first, batch, i, off, tail);
           const rc = api._sqlite3_step(p);
-          if (rc !== SQLITE_DONE && rc !== SQLITE_ROW) fail();
+          if (rc !== SQLITE_DONE && rc !== SQLITE_ROW) fail(p);
           api._sqlite3_reset(p);
           if (api._sqlite3_changes(dbp) > 0) inserted++;
           else ignored?.push(i);
         }
       } finally {
         api._sqlite3_clear_bindings(p);
+        if (pm) api._sqlite3_clear_bindings(pm);
       }
       return inserted;
     },
@@ -176,6 +249,7 @@ export function createBatchInserter(
       buf = 0;
       bufSize = 0;
       stmt.free();
+      multiStmt?.free();
     },
   };
 }

@@ -11,7 +11,6 @@ const MAX_DEPTH = 32;
  * of a class whose prototype is empty and has no prototype stay fast objects: ~10% of indexing
  * an OTLP file (attributes are decoded and read for every span; alternating runs, 64 MB).
  */
-// eslint-disable-next-line @typescript-eslint/no-extraneous-class
 class AttrMap {}
 Object.setPrototypeOf(AttrMap.prototype, null);
 delete (AttrMap.prototype as { constructor?: unknown }).constructor;

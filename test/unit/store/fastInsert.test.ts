@@ -4,7 +4,7 @@
 
 import * as assert from 'node:assert/strict';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
-import { createBatchInserter } from '../../../src/store/fastInsert';
+import { createBatchInserter, refusedRows } from '../../../src/store/fastInsert';
 import { RowBuilder, type RowLayout } from '../../../src/store/spanRows';
 
 const LAYOUT: RowLayout = { t: 3, n: 2 };
@@ -96,5 +96,73 @@ describe('fast batch inserter', () => {
       [3, null, 'next', null, null, null],
     ]);
     ins.free();
+  });
+
+  it('inserts k rows a step as row by row does, naming the refused rows inside steps', () => {
+    const IGNORE_SQL = SQL_TEXT.replace('INSERT INTO', 'INSERT OR IGNORE INTO');
+    const row = (r: number): string => `(${[1, 2, 3, 4, 5, 6].map((c) => `?${r * 6 + c}`).join(', ')})`;
+    const K = 4;
+    const db = table(SQL);
+    const ins = createBatchInserter(SQL, db, IGNORE_SQL, {
+      layout: LAYOUT,
+      multi: {
+        sql: `INSERT OR IGNORE INTO t (lead, a, b, c, x, y) VALUES ${[0, 1, 2, 3].map(row).join(', ')}`,
+        k: K,
+        params: 6,
+        // The step's inserted rows are the last `inserted` of the table; `b` is the key.
+        ignoredIn: (rows, _tail, first, k, inserted) => {
+          const got = db.exec(`SELECT b FROM (SELECT id, b FROM t ORDER BY id DESC LIMIT ${inserted}) ORDER BY id`)[0]?.values ?? [];
+          const keys = Array.from({ length: k }, (_, j) => String(batchValues[first + j][1]));
+          return refusedRows(
+            keys,
+            got.map((v) => String(v[0])),
+          ).map((j) => first + j);
+        },
+      },
+    });
+    const slowDb = table(SQL);
+    const slow = createBatchInserter(SQL, slowDb, IGNORE_SQL, { layout: LAYOUT, forceSlow: true });
+    // Copies inside a step (rows 2, 5), across steps (9), of an earlier batch (second batch), and a
+    // remainder after the last full step.
+    let batchValues: Row[] = [];
+    const batches: Row[][] = [
+      [
+        ['a0', 'k0', null, 0, null],
+        ['a1', 'k1', 'c1', null, 1],
+        ['a2', 'k0', null, 2, null],
+        [null, 'k3', null, null, null],
+        ['a4', 'k4', 'c4', 4, 4],
+        ['a5', 'k4', 'c5', 5, 5],
+        [null, 'k6', null, null, 6],
+        ['a7', 'k7', null, 7, null],
+        ['a8', 'k8', 'c8', 8, 8],
+        ['a9', 'k1', null, null, null],
+        ['a10', 'k10', null, 10, null],
+      ],
+      [
+        ['b0', 'k7', null, 0, 0],
+        ['b1', 'k11', null, 1, 1],
+        ['b2', 'k12', 'c', 2, 2],
+        ['b3', 'k13', null, null, 3],
+      ],
+    ];
+    batches.forEach((rows, n) => {
+      batchValues = rows;
+      const fastIgnored: number[] = [];
+      const slowIgnored: number[] = [];
+      assert.equal(ins.insert(n, batch(rows), fastIgnored), slow.insert(n, batch(rows), slowIgnored));
+      assert.deepEqual(fastIgnored, slowIgnored);
+    });
+    assert.deepEqual(dump(db), dump(slowDb));
+    assert.equal(dump(db).length, 11);
+    ins.free();
+    slow.free();
+  });
+
+  it('names refused rows by matching keys in order', () => {
+    assert.deepEqual(refusedRows(['a', 'b', 'c'], ['a', 'b', 'c']), []);
+    assert.deepEqual(refusedRows(['a', 'a', 'b'], ['a', 'b']), [1]);
+    assert.deepEqual(refusedRows(['x', 'b', 'x'], ['b']), [0, 2]);
+    assert.deepEqual(refusedRows(['a', 'b'], []), [0, 1]);
   });
 });

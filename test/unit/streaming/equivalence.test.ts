@@ -72,7 +72,14 @@ function treeProblems(): string {
       ],
     });
   const h = (n: number): string => n.toString(16).padStart(16, '0');
+  // A trace of 40 spans, then copies in the same line and a later one: the store inserts rows
+  // 16 a step, so refused rows fall inside steps (identical copies and a different one).
+  const T5 = 'e'.repeat(32);
+  const many = Array.from({ length: 40 }, (_, i) => span(T5, h(100 + i), i ? h(100 + Math.floor((i - 1) / 3)) : undefined, i));
+  const copies = [many[5], { ...many[12], name: 'changed copy' }, many[17], many[17]];
   return [
+    line(...many.slice(0, 20), ...copies, ...many.slice(20)),
+    line(many[30], span(T5, h(140), h(130), 41)),
     // Children first, their parent in a later line (OTLP exporters send spans as they end).
     line(span(T1, h(2), h(1), 5), span(T1, h(3), h(2), 6, { status: { code: 2, message: 'boom' } })),
     line(
