@@ -25,4 +25,20 @@ describe('secret masking', () => {
     assert.deepEqual({ ...(v.nested as object) }, { password: MASK, note: MASK });
     assert.equal(v.input_tokens, 5);
   });
+
+  it('masks one sample of every shape (each passes the quick check first)', () => {
+    const samples = [
+      'sk-ant-abcdefghijklmnop1234',
+      'ghs_abcdefghijklmnopqrstuvwxyz',
+      'github_pat_abcdefghijklmnopqrstuvwxyz',
+      'xoxb-1234567890-abc',
+      'AKIAABCDEFGHIJKLMNOP',
+      `AIza${'a'.repeat(35)}`,
+      'eyJhbGciOiJIUzI1.eyJzdWIiOiIx.abcdefghijkl',
+    ];
+    for (const secret of samples) assert.equal(maskSecretText(`before ${secret} after`), `before ${MASK} after`, secret);
+    assert.equal(maskSecretText('Basic dXNlcjpwYXNzd29yZA=='), `Basic ${MASK}`);
+    const clean = 'no secret here: ask- gh_ xox AKI AIz Bear eyj';
+    assert.equal(maskSecretText(clean), clean);
+  });
 });

@@ -14,10 +14,18 @@ const SECRET_VALUE: RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JWTs
 ];
 
+/**
+ * A literal every SECRET_VALUE shape contains (keep the two in step): one pass that finds none
+ * proves the text clean, where the seven replaces are seven passes. Search rows mask every
+ * prompt and message; over the 128 MB bench file's strings: 240 against 1,490 ms.
+ */
+const SECRET_HINT = /sk-|gh[pous]_|github_pat_|xox[abposr]-|AKIA|AIza|Bearer|Basic|eyJ/;
+
 export const MASK = '••••••';
 
 /** Mask known secret shapes inside free text. */
 export function maskSecretText(text: string): string {
+  if (!SECRET_HINT.test(text)) return text;
   let out = text;
   for (const re of SECRET_VALUE)
     out = out.replace(re, (m, scheme?: string) => (scheme && /^(Bearer|Basic)$/.test(scheme) ? `${scheme} ${MASK}` : MASK));
