@@ -71,9 +71,31 @@ export interface MultiRowInsert {
   params: number;
   /**
    * Which rows of `batch` from `first` (k of them) were not inserted, when only `inserted` were;
-   * the batch's earlier rows put `insertedBefore` rows in.
+   * the batch's earlier rows put `insertedBefore` rows in. Without it, inserts that ask for the
+   * refused rows go row by row.
    */
-  ignoredIn(batch: RowBatch, tail: Float64Array | undefined, first: number, k: number, inserted: number, insertedBefore: number): number[];
+  ignoredIn?(batch: RowBatch, tail: Float64Array | undefined, first: number, k: number, inserted: number, insertedBefore: number): number[];
+}
+
+/**
+ * `sql`, an INSERT ending in one `VALUES (…)` row, for `k` rows: `VALUES (…), (…)`, each row's
+ * parameters numbered after the row before's (`?` in order, or `?N` shifted). With the number of
+ * parameters a row takes.
+ */
+export function multiRowSql(sql: string, k: number): { sql: string; params: number } {
+  const at = sql.lastIndexOf('VALUES (');
+  if (at < 0 || !sql.trimEnd().endsWith(')')) throw new Error('multiRowSql: the statement must end with one VALUES row');
+  const head = sql.slice(0, at + 'VALUES '.length);
+  const row = sql.slice(at + 'VALUES '.length).trimEnd();
+  const marks = [...row.matchAll(/\?(\d*)/g)];
+  const numbered = marks.filter((m) => m[1] !== '').map((m) => Number(m[1]));
+  if (numbered.length && numbered.length !== marks.length) throw new Error('multiRowSql: mixed ? and ?N parameters');
+  const params = numbered.length ? Math.max(...numbered) : marks.length;
+  const rows = Array.from({ length: k }, (_, r) => {
+    let n = 0;
+    return row.replace(/\?(\d*)/g, (_m, d: string) => `?${(d ? Number(d) : ++n) + r * params}`);
+  });
+  return { sql: head + rows.join(', '), params };
 }
 
 /**
@@ -217,7 +239,7 @@ export function createBatchInserter(
         nullNow.fill(1);
         nullNowMulti.fill(1);
         let i = 0;
-        if (K > 1 && multi && multi.params === stride) {
+        if (K > 1 && multi && multi.params === stride && (!ignored || multi.ignoredIn)) {
           if (lead !== undefined) for (let r = 0; r < K; r++) api._sqlite3_bind_double(pm, r * stride + 1, lead);
           for (; i + K <= batch.count; i += K) {
             for (let r = 0; r < K; r++) off = bindRow(pm, nullNowMulti, r * (T + N), r * stride + first, batch, i + r, off, tail);
@@ -225,7 +247,7 @@ export function createBatchInserter(
             if (rc !== SQLITE_DONE && rc !== SQLITE_ROW) fail(pm);
             api._sqlite3_reset(pm);
             const n = api._sqlite3_changes(dbp);
-            if (n < K) ignored?.push(...multi.ignoredIn(batch, tail, i, K, n, inserted));
+            if (n < K && ignored && multi.ignoredIn) ignored.push(...multi.ignoredIn(batch, tail, i, K, n, inserted));
             inserted += n;
           }
         }

@@ -93,8 +93,7 @@ const CHILD_COUNT = SPAN_NUMBER_COLUMNS.indexOf('child_count');
 export const RUN_LAYOUT: RowLayout = { t: RUN_TEXT_COLUMNS.length, n: RUN_NUMBER_COLUMNS.length };
 export const KID_LAYOUT: RowLayout = { t: KID_TEXT_COLUMNS.length, n: KID_NUMBER_COLUMNS.length };
 
-/** `?{from}, …, ?{from + n - 1}`. */
-const numberedPlaceholders = (n: number, from = 1): string => Array.from({ length: n }, (_, i) => `?${from + i}`).join(', ');
+const numberedPlaceholders = (n: number): string => Array.from({ length: n }, (_, i) => `?${i + 1}`).join(', ');
 
 const SPAN_INSERT_HEAD = `INSERT OR IGNORE INTO spans (source_id, ${[...SPAN_TEXT_COLUMNS, ...SPAN_NUMBER_COLUMNS].join(', ')}, trace_no) VALUES`;
 
@@ -105,19 +104,12 @@ const insertSpanSql = (traceNo: string): string =>
 /** Span rows that look their trace's number up by its id (?2); the trace must be in `traces` first (sqlJsWriter.ts). */
 export const INSERT_SPAN_SQL = insertSpanSql(traceNoOf('?2'));
 
-/** Parameters of a span row with its trace number bound: source id, the columns, trace_no. */
-export const SPAN_NUMBERED_PARAMS = 2 + SPAN_LAYOUT.t + SPAN_LAYOUT.n;
-
 /**
  * The same with the trace number bound (the last parameter) instead of looked up by trace id for
  * every row: a batch's traces are numbered once, and each row takes its run's number (runOf).
  * The lookup was an index search per span, ~1.2 µs in sql.js (measured on 87k traces).
  */
-export const INSERT_SPAN_NUMBERED_SQL = insertSpanSql(`?${SPAN_NUMBERED_PARAMS}`);
-
-/** INSERT_SPAN_NUMBERED_SQL for `k` rows a step (fastInsert.ts, MultiRowInsert). */
-export const insertSpansNumberedSql = (k: number): string =>
-  `${SPAN_INSERT_HEAD} ${Array.from({ length: k }, (_, r) => `(${numberedPlaceholders(SPAN_NUMBERED_PARAMS, 1 + r * SPAN_NUMBERED_PARAMS)})`).join(', ')}`;
+export const INSERT_SPAN_NUMBERED_SQL = insertSpanSql(`?${2 + SPAN_LAYOUT.t + SPAN_LAYOUT.n}`);
 
 /**
  * `count` rows of a layout: `lens[i*t + c]` is the UTF-8 byte length of text column c of row i

@@ -8,7 +8,7 @@
 // when it keeps that copy under a new id.
 
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
-import { createBatchInserter, type BatchInserter } from './fastInsert';
+import { createBatchInserter, multiRowSql, type BatchInserter } from './fastInsert';
 import { batchRows, type RowBatch, type RowLayout } from './spanRows';
 import { ATTR_LAYOUT, FTS_LAYOUT, GUARD_LAYOUT, RES_LAYOUT, TOOL_LAYOUT, type SearchRowBatch } from './sqlJsSearchRows';
 
@@ -68,6 +68,12 @@ const TABLES: Table[] = [
   },
 ];
 
+/**
+ * Search rows inserted a step (fastInsert.ts, MultiRowInsert), but for the FTS table: attribute
+ * rows ~25% faster at 16 (1.53 against 0.93–1.24 s over the 128 MB file), FTS rows slower.
+ */
+const SEARCH_ROWS_PER_STEP = 16;
+
 const dupTable = (t: Table): string => t.dup.slice(0, t.dup.indexOf(' '));
 
 export class SearchIndexWriter {
@@ -81,7 +87,12 @@ export class SearchIndexWriter {
     SQL: SqlJsStatic,
     private readonly db: Database,
   ) {
-    this.inserters = TABLES.map((t) => createBatchInserter(SQL, db, t.insert, { layout: t.layout }));
+    this.inserters = TABLES.map((t) =>
+      createBatchInserter(SQL, db, t.insert, {
+        layout: t.layout,
+        multi: t.key === 'fts' ? undefined : { ...multiRowSql(t.insert, SEARCH_ROWS_PER_STEP), k: SEARCH_ROWS_PER_STEP },
+      }),
+    );
     this.findKey = db.prepare('SELECT id FROM attr_keys WHERE key = ?');
     this.findResource = db.prepare('SELECT id FROM resources WHERE key = ?');
     this.addResourceAttr = db.prepare('INSERT OR IGNORE INTO resource_attr_rows (key_id, value, resource_id, num) VALUES (?, ?, ?, ?)');

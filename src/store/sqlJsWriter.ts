@@ -7,7 +7,7 @@ import type { Span } from '../core/model/span';
 import { all, numberTraces, opt, toSourceRow, type Row, type SourceDb } from './sqlJsRows';
 import { breakCycles, detachMissingParents, fillPreviews, recountChildren } from './sqlJsTreeRepair';
 import { traceNoOf } from './sqlJsSchema';
-import { createBatchInserter, refusedRows, type BatchInserter } from './fastInsert';
+import { createBatchInserter, multiRowSql, refusedRows, type BatchInserter } from './fastInsert';
 import { BATCH_RUNS_SQL, DELTA_RUNS_SQL, TRACE_RUNS_SQL } from './sqlJsRunsSql';
 import { SearchIndexWriter } from './sqlJsSearchIndex';
 import { SearchBatchBuilder } from './sqlJsSearchRows';
@@ -15,8 +15,6 @@ import { StatementCache } from './statementCache';
 import {
   INSERT_SPAN_NUMBERED_SQL,
   INSERT_SPAN_SQL,
-  SPAN_NUMBERED_PARAMS,
-  insertSpansNumberedSql,
   KID_LAYOUT,
   KID_NUMBER_COLUMNS,
   KID_TEXT_COLUMNS,
@@ -124,9 +122,8 @@ export class SqlJsSourceWriter implements SourceWriter {
     this.inserter = createBatchInserter(SQL, this.db, INSERT_SPAN_SQL);
     this.numberedInserter = createBatchInserter(SQL, this.db, INSERT_SPAN_NUMBERED_SQL, {
       multi: {
-        sql: insertSpansNumberedSql(SPANS_PER_STEP),
+        ...multiRowSql(INSERT_SPAN_NUMBERED_SQL, SPANS_PER_STEP),
         k: SPANS_PER_STEP,
-        params: SPAN_NUMBERED_PARAMS,
         ignoredIn: (batch, traceNos, first, k, _inserted, insertedBefore) => this.refusedIn(batch, traceNos, first, k, insertedBefore),
       },
     });

@@ -4,7 +4,7 @@
 
 import * as assert from 'node:assert/strict';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
-import { createBatchInserter, refusedRows } from '../../../src/store/fastInsert';
+import { createBatchInserter, multiRowSql, refusedRows } from '../../../src/store/fastInsert';
 import { RowBuilder, type RowLayout } from '../../../src/store/spanRows';
 
 const LAYOUT: RowLayout = { t: 3, n: 2 };
@@ -164,5 +164,18 @@ describe('fast batch inserter', () => {
     assert.deepEqual(refusedRows(['a', 'a', 'b'], ['a', 'b']), [1]);
     assert.deepEqual(refusedRows(['x', 'b', 'x'], ['b']), [0, 2]);
     assert.deepEqual(refusedRows(['a', 'b'], []), [0, 1]);
+  });
+
+  it('writes the k-row form of an INSERT, numbering each row after the one before', () => {
+    assert.deepEqual(multiRowSql('INSERT INTO t (a, b) VALUES (?, CAST(? AS INTEGER))', 3), {
+      sql: 'INSERT INTO t (a, b) VALUES (?1, CAST(?2 AS INTEGER)), (?3, CAST(?4 AS INTEGER)), (?5, CAST(?6 AS INTEGER))',
+      params: 2,
+    });
+    assert.deepEqual(multiRowSql('INSERT INTO t (a, b, c) VALUES (?1, ?2, (SELECT n FROM u WHERE id = ?2))', 2), {
+      sql: 'INSERT INTO t (a, b, c) VALUES (?1, ?2, (SELECT n FROM u WHERE id = ?2)), (?3, ?4, (SELECT n FROM u WHERE id = ?4))',
+      params: 2,
+    });
+    assert.throws(() => multiRowSql('INSERT INTO t VALUES (?1, ?)', 2), /mixed/);
+    assert.throws(() => multiRowSql('INSERT INTO t SELECT 1', 2), /VALUES/);
   });
 });
