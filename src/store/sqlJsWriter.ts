@@ -26,6 +26,7 @@ import {
   SpanBatchBuilder,
   batchRows,
   rootPreview,
+  type RowLayout,
   type SpanRowBatch,
 } from './spanRows';
 import type { AddRowsResult, FinishOptions, FinishResult, SourceWriter, SpanContext } from './traceStore';
@@ -52,6 +53,10 @@ const rangeOf = (r: Row): { byteStart: number; byteEnd: number; line: number } =
 });
 const RUN_COLS_PARAMS = new Array(RUN_LAYOUT.t + RUN_LAYOUT.n).fill('?').join(', ');
 const KID_COLS_PARAMS = new Array(KID_LAYOUT.t + KID_LAYOUT.n).fill('?').join(', ');
+
+/** Rows into a temp table without constraints (a batch's run sums, child counts), 16 a step. */
+const deltaInserter = (SQL: SqlJsStatic, db: Database, sql: string, layout: RowLayout): BatchInserter =>
+  createBatchInserter(SQL, db, sql, { layout, multi: { ...multiRowSql(sql, SPANS_PER_STEP), k: SPANS_PER_STEP } });
 
 /** Keeps at most MAX_DIAGNOSTICS_PER_CODE diagnostics per code, counting the rest. */
 class DiagnosticBag {
@@ -136,8 +141,8 @@ export class SqlJsSourceWriter implements SourceWriter {
       -- Rows refused as duplicate ids, settled by finish().
       CREATE TEMP TABLE IF NOT EXISTS dup_rows (seq INTEGER, ${[...SPAN_TEXT_COLUMNS, ...SPAN_NUMBER_COLUMNS].join(', ')});
     `);
-    this.runInserter = createBatchInserter(SQL, this.db, `INSERT INTO temp.run_delta VALUES (${RUN_COLS_PARAMS})`, { layout: RUN_LAYOUT });
-    this.kidInserter = createBatchInserter(SQL, this.db, `INSERT INTO temp.kid_delta VALUES (${KID_COLS_PARAMS})`, { layout: KID_LAYOUT });
+    this.runInserter = deltaInserter(SQL, this.db, `INSERT INTO temp.run_delta VALUES (${RUN_COLS_PARAMS})`, RUN_LAYOUT);
+    this.kidInserter = deltaInserter(SQL, this.db, `INSERT INTO temp.kid_delta VALUES (${KID_COLS_PARAMS})`, KID_LAYOUT);
     this.search = new SearchIndexWriter(SQL, this.db);
     this.batchSql = new StatementCache(this.db);
   }
