@@ -218,7 +218,7 @@ export async function runImportBench(): Promise<number> {
       // the bar's figure, which stays best against best.
       const paired = runs.map((x, k) => r.base[k].ms / x.ms);
       console.log(
-        `  ${r.data.label}, ${w} worker(s): ratio ${fmt(ratio, 2)} ≥ 0.5: ${bar(ratio >= 0.5)} (aim 0.8); first runs ${fmt(first, 2)} s ≤ 1 s: ${bar(first <= 1)}; ` +
+        `  ${r.data.label}, ${w} worker(s): ratio ${fmt(ratio, 3)} ≥ 0.5: ${bar(ratio >= 0.5)} (aim 0.8); first runs ${fmt(first, 2)} s ≤ 1 s: ${bar(first <= 1)}; ` +
           `run by run ${paired.map((x) => fmt(x, 2)).join(', ')} (median ${fmt(median(paired), 2)})`,
       );
     }
