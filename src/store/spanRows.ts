@@ -414,6 +414,47 @@ function modelsJson(models: Set<string>): string {
 
 const decoder = new TextDecoder();
 
+/** Where each row's text starts in `batch.text` (one more entry: the end). */
+export function rowTextStarts(batch: RowBatch, layout: RowLayout = SPAN_LAYOUT): Int32Array {
+  const starts = new Int32Array(batch.count + 1);
+  let off = 0;
+  for (let i = 0; i < batch.count; i++) {
+    starts[i] = off;
+    for (let c = 0; c < layout.t; c++) off += Math.max(0, batch.lens[i * layout.t + c]);
+  }
+  starts[batch.count] = off;
+  return starts;
+}
+
+/** A batch of the rows `rows` of `batch` (in that order); `starts` from rowTextStarts. */
+export function pickRows(batch: RowBatch, rows: readonly number[], starts: Int32Array, layout: RowLayout = SPAN_LAYOUT): RowBatch {
+  const { t, n } = layout;
+  let bytes = 0;
+  for (const i of rows) bytes += starts[i + 1] - starts[i];
+  const out: RowBatch = {
+    count: rows.length,
+    text: new Uint8Array(bytes),
+    lens: new Int32Array(rows.length * t),
+    nums: new Float64Array(rows.length * n),
+  };
+  let off = 0;
+  rows.forEach((i, k) => {
+    out.text.set(batch.text.subarray(starts[i], starts[i + 1]), off);
+    off += starts[i + 1] - starts[i];
+    out.lens.set(batch.lens.subarray(i * t, (i + 1) * t), k * t);
+    out.nums.set(batch.nums.subarray(i * n, (i + 1) * n), k * n);
+  });
+  return out;
+}
+
+/** Text column `c` of row `i` (null where NULL), given the rows' starts (rowTextStarts). */
+export function textAt(batch: RowBatch, starts: Int32Array, i: number, c: number, layout: RowLayout = SPAN_LAYOUT): string | null {
+  let off = starts[i];
+  for (let k = 0; k < c; k++) off += Math.max(0, batch.lens[i * layout.t + k]);
+  const len = batch.lens[i * layout.t + c];
+  return len < 0 ? null : decoder.decode(batch.text.subarray(off, off + len));
+}
+
 /** The rows of a batch as plain values (the slow binding path, diagnostics, tests). */
 export function* batchRows(batch: RowBatch, layout: RowLayout = SPAN_LAYOUT): Generator<(string | number | null)[]> {
   let off = 0;

@@ -21,11 +21,15 @@ import {
   RUN_LAYOUT,
   RUN_NUMBER_COLUMNS,
   RUN_TEXT_COLUMNS,
+  SPAN_LAYOUT,
   SPAN_NUMBER_COLUMNS,
   SPAN_TEXT_COLUMNS,
   SpanBatchBuilder,
   batchRows,
   rootPreview,
+  pickRows,
+  rowTextStarts,
+  textAt,
   type RowLayout,
   type SpanRowBatch,
 } from './spanRows';
@@ -38,7 +42,9 @@ const SPANS_PER_STEP = 16;
 export const MAX_DIAGNOSTICS_PER_CODE = 1000;
 
 const SPAN_COLUMNS: string[] = [...SPAN_TEXT_COLUMNS, ...SPAN_NUMBER_COLUMNS];
-const INSERT_DUP_SQL = `INSERT INTO temp.dup_rows (seq, ${SPAN_COLUMNS.join(', ')}) VALUES (?, ${SPAN_COLUMNS.map(() => '?').join(', ')})`;
+const SPAN_ID = SPAN_TEXT_COLUMNS.indexOf('span_id');
+/** A refused row, its sequence number last (the inserter's per-row tail). */
+const INSERT_DUP_SQL = `INSERT INTO temp.dup_rows (${SPAN_COLUMNS.join(', ')}, seq) VALUES (${SPAN_COLUMNS.map(() => '?').join(', ')}, ?)`;
 /** What a duplicate must share with the first copy to be worth reading back (a re-delivery). */
 const DUP_FIELDS = SPAN_COLUMNS.filter(
   (c) => !['span_id', 'trace_id', 'child_count', 'byte_start', 'byte_end', 'line', 'preview'].includes(c),
@@ -54,7 +60,7 @@ const rangeOf = (r: Row): { byteStart: number; byteEnd: number; line: number } =
 const RUN_COLS_PARAMS = new Array(RUN_LAYOUT.t + RUN_LAYOUT.n).fill('?').join(', ');
 const KID_COLS_PARAMS = new Array(KID_LAYOUT.t + KID_LAYOUT.n).fill('?').join(', ');
 
-/** Rows into a temp table without constraints (a batch's run sums, child counts), 16 a step. */
+/** Rows into a temp table without constraints (a batch's run sums, child counts, refused rows), 16 a step. */
 const deltaInserter = (SQL: SqlJsStatic, db: Database, sql: string, layout: RowLayout): BatchInserter =>
   createBatchInserter(SQL, db, sql, { layout, multi: { ...multiRowSql(sql, SPANS_PER_STEP), k: SPANS_PER_STEP } });
 
@@ -94,6 +100,8 @@ export class SqlJsSourceWriter implements SourceWriter {
   private readonly numberedInserter: BatchInserter;
   private readonly runInserter: BatchInserter;
   private readonly kidInserter: BatchInserter;
+  /** Rows refused as duplicate ids, into temp.dup_rows. */
+  private readonly dupInserter: BatchInserter;
   private readonly search: SearchIndexWriter;
   /** The statements run once per batch, compiled once. */
   private readonly batchSql: StatementCache;
@@ -113,6 +121,8 @@ export class SqlJsSourceWriter implements SourceWriter {
   private searchMissing = false;
   /** The load's transaction is open (addRows). */
   private inTransaction = false;
+  /** The text starts of the batch whose refused rows were last looked for (refusedIn). */
+  private refusedStarts: { batch: SpanRowBatch; starts: Int32Array } | undefined;
 
   constructor(
     SQL: SqlJsStatic,
@@ -143,6 +153,7 @@ export class SqlJsSourceWriter implements SourceWriter {
     `);
     this.runInserter = deltaInserter(SQL, this.db, `INSERT INTO temp.run_delta VALUES (${RUN_COLS_PARAMS})`, RUN_LAYOUT);
     this.kidInserter = deltaInserter(SQL, this.db, `INSERT INTO temp.kid_delta VALUES (${KID_COLS_PARAMS})`, KID_LAYOUT);
+    this.dupInserter = deltaInserter(SQL, this.db, INSERT_DUP_SQL, SPAN_LAYOUT);
     this.search = new SearchIndexWriter(SQL, this.db);
     this.batchSql = new StatementCache(this.db);
   }
@@ -198,6 +209,7 @@ export class SqlJsSourceWriter implements SourceWriter {
     try {
       const traceNos = this.addTraces(batch);
       const inserted = traceNos ? this.numberedInserter.insert(src, batch, ignored, traceNos) : inserter.insert(src, batch, ignored);
+      this.refusedStarts = undefined;
       if (batch.search) this.search.insert(batch.search, before, batch.count, ignored, this.dupSeq);
       else if (batch.count > 0) this.searchMissing = true;
       if (ignored.length) this.keepDuplicates(batch, ignored);
@@ -262,9 +274,12 @@ export class SqlJsSourceWriter implements SourceWriter {
    */
   private refusedIn(batch: SpanRowBatch, traceNos: Float64Array | undefined, first: number, k: number, insertedBefore: number): number[] {
     const inserted = all(this.db, 'SELECT trace_no, span_id FROM spans WHERE id > ? ORDER BY id', [this.lastId + insertedBefore]);
-    const rows = [...batchRows(batch)].slice(first, first + k);
+    // Row starts once per batch: a file sent twice refuses a row in every step.
+    if (this.refusedStarts?.batch !== batch) this.refusedStarts = { batch, starts: rowTextStarts(batch) };
+    const starts = this.refusedStarts.starts;
+    const keys = Array.from({ length: k }, (_, j) => `${traceNos?.[first + j]}:${String(textAt(batch, starts, first + j, SPAN_ID))}`);
     return refusedRows(
-      rows.map((r, j) => `${traceNos?.[first + j]}:${String(r[1])}`),
+      keys,
       inserted.map((r) => `${Number(r.trace_no)}:${String(r.span_id)}`),
     ).map((j) => first + j);
   }
@@ -326,16 +341,16 @@ export class SqlJsSourceWriter implements SourceWriter {
     });
   }
 
-  /** Rows refused as duplicate ids: kept aside, told apart from re-deliveries by `finish`. */
+  /**
+   * Rows refused as duplicate ids: kept aside, told apart from re-deliveries by `finish`. In bulk:
+   * a file sent twice refuses every row of its second half.
+   */
   private keepDuplicates(batch: SpanRowBatch, ignored: number[]): void {
-    const want = new Set(ignored);
     for (const i of ignored) this.refusedAt.push(this.offered + i);
-    const db = this.db;
-    let i = 0;
-    for (const row of batchRows(batch)) {
-      if (want.has(i)) db.run(INSERT_DUP_SQL, [this.dupSeq++, ...row]);
-      i++;
-    }
+    const starts = this.refusedStarts?.batch === batch ? this.refusedStarts.starts : rowTextStarts(batch);
+    const seqs = Float64Array.from(ignored, (_, k) => this.dupSeq + k);
+    this.dupInserter.insert(undefined, pickRows(batch, ignored, starts), undefined, seqs);
+    this.dupSeq += ignored.length;
   }
 
   /**
@@ -345,18 +360,21 @@ export class SqlJsSourceWriter implements SourceWriter {
   private async settleDuplicates(compare: FinishOptions['compareDuplicates']): Promise<void> {
     const db = this.db;
     const src = this.internalId;
-    const dups = all(db, 'SELECT * FROM temp.dup_rows ORDER BY seq');
-    if (!dups.length) return;
-    const firsts = dups.map(
-      (d) =>
-        all(db, `SELECT * FROM spans WHERE source_id = ? AND trace_no = ${traceNoOf('?')} AND span_id = ?`, [
-          src,
-          d.trace_id,
-          d.span_id,
-        ])[0],
+    // Each copy beside its first, compared in SQL, in one pass: a query per copy, and reading every
+    // column of both into JavaScript, took ~0.1 ms a copy (4-5 s for a file sent twice).
+    const dups = all(
+      db,
+      `SELECT d.seq, d.trace_id, d.span_id, d.parent_id, d.byte_start, d.byte_end, d.line,
+         s.byte_start AS first_start, s.byte_end AS first_end, s.line AS first_line,
+         s.id IS NOT NULL AND ${DUP_FIELDS.map((c) => `d.${c} IS s.${c}`).join(' AND ')} AS same
+       FROM temp.dup_rows d LEFT JOIN traces t ON t.trace_id = d.trace_id
+       LEFT JOIN spans s ON s.source_id = ? AND s.trace_no = t.trace_no AND s.span_id = d.span_id
+       ORDER BY d.seq`,
+      [src],
     );
+    if (!dups.length) return;
     // Same index fields: maybe a re-delivery; only the source can tell (up to a bound).
-    const sameFields = dups.map((d, k) => firsts[k] !== undefined && DUP_FIELDS.every((c) => d[c] === firsts[k][c]));
+    const sameFields = dups.map((d) => Number(d.same) === 1);
     const ask = dups.flatMap((d, k) => (sameFields[k] && k < MAX_DUPLICATE_READBACKS ? [k] : []));
     const identical = new Array<boolean>(dups.length).fill(false);
     dups.forEach((_, k) => (identical[k] = sameFields[k] && k >= MAX_DUPLICATE_READBACKS));
@@ -365,7 +383,7 @@ export class SqlJsSourceWriter implements SourceWriter {
         ask.map((k) => ({
           traceId: String(dups[k].trace_id),
           spanId: String(dups[k].span_id),
-          first: rangeOf(firsts[k]),
+          first: rangeOf({ byte_start: dups[k].first_start, byte_end: dups[k].first_end, line: dups[k].first_line }),
           copy: rangeOf(dups[k]),
         })),
       );
@@ -399,7 +417,8 @@ export class SqlJsSourceWriter implements SourceWriter {
           line: opt<number>(d.line),
           offset: opt<number>(d.byte_start),
         });
-        const values = SPAN_COLUMNS.map((c) => (c === 'span_id' ? id : c === 'child_count' ? 0 : (d[c] ?? null)));
+        const full = all(db, 'SELECT * FROM temp.dup_rows WHERE seq = ?', [d.seq])[0];
+        const values = SPAN_COLUMNS.map((c) => (c === 'span_id' ? id : c === 'child_count' ? 0 : (full[c] ?? null)));
         db.run(
           `INSERT INTO spans (source_id, ${SPAN_COLUMNS.join(', ')}, trace_no) VALUES (?, ${SPAN_COLUMNS.map(() => '?').join(', ')}, ${traceNoOf('?')})`,
           [src, ...values, d.trace_id],
@@ -484,9 +503,13 @@ export class SqlJsSourceWriter implements SourceWriter {
         ],
       );
       // Where the refused rows went, for the search pass that names spans by position.
-      this.refusedAt.forEach((position, seq) =>
-        db.run('INSERT INTO span_refused (position, span_pk) VALUES (?, ?)', [position, this.keptAs.get(seq) ?? null]),
-      );
+      // One statement for them all (db.run compiles its SQL each call: a file sent twice has a row each).
+      const refused = db.prepare('INSERT INTO span_refused (position, span_pk) VALUES (?, ?)');
+      try {
+        this.refusedAt.forEach((position, seq) => refused.run([position, this.keptAs.get(seq) ?? null]));
+      } finally {
+        refused.free();
+      }
       db.exec('COMMIT');
       if (hasAffected && opts.resolvePreviews) await fillPreviews(db, src, opts.resolvePreviews);
     } catch (err) {
@@ -512,6 +535,7 @@ export class SqlJsSourceWriter implements SourceWriter {
     this.numberedInserter.free();
     this.runInserter.free();
     this.kidInserter.free();
+    this.dupInserter.free();
     this.search.free();
     this.detach();
   }

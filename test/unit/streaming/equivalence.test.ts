@@ -98,6 +98,11 @@ function treeProblems(): string {
     line(span(T4, h(10), undefined, 1), span(T4, h(10), undefined, 2, { name: 'second copy' })),
     '{ not json',
     line(span(T4, h(11), h(10), 3)),
+    // Copies whose index fields agree: only reading both back tells a re-delivery (dropped) from a
+    // copy with other content (kept as ~2).
+    line(span(T4, h(13), h(10), 4, { attributes: [{ key: 'note', value: { stringValue: 'one' } }] })),
+    line(span(T4, h(14), h(10), 5)),
+    line(span(T4, h(13), h(10), 4, { attributes: [{ key: 'note', value: { stringValue: 'two' } }] }), span(T4, h(14), h(10), 5)),
     '',
     '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"' +
       T4 +
@@ -142,6 +147,15 @@ describe('streaming index ≡ in-memory index', function () {
       ranges: false,
     },
     { name: 'tree problems (missing parents, cycles, duplicates, bad lines)', file: () => tmp.file('problems.jsonl', treeProblems()) },
+    {
+      name: 'the same export twice (every span of the second copy a re-delivery)',
+      file: () => {
+        const f = tmp.file('twice.jsonl');
+        writeJsonl(f, 150_000, 11);
+        fs.appendFileSync(f, fs.readFileSync(f));
+        return f;
+      },
+    },
   ];
 
   for (const c of cases) {
