@@ -11,7 +11,7 @@
 // BENCH_REPEAT runs of each is taken.
 //
 // Env: BENCH_SIZE_MB (JSON Lines size, default 1024; the document is a fifth of it, at most 200),
-//      BENCH_DOC_MB (document size), BENCH_REPEAT (default 2).
+//      BENCH_DOC_MB (document size), BENCH_REPEAT (default 3).
 
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -154,7 +154,7 @@ function median(xs: number[]): number {
 export async function runImportBench(): Promise<number> {
   const sizeMb = Number(process.env.BENCH_SIZE_MB ?? 1024);
   const docMb = Number(process.env.BENCH_DOC_MB ?? Math.max(1, Math.min(200, Math.round(sizeMb / 5))));
-  const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 2));
+  const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
   const workerCounts = (process.env.BENCH_WORKERS ?? '1,2')
     .split(',')
     .map(Number)
