@@ -4,7 +4,7 @@
 
 import * as assert from 'node:assert/strict';
 import { e2eTest } from './harness';
-import { quickOpen, runCommand, treeRow, widenSideBar } from './workbench';
+import { openQuickPick, quickOpen, treeRow, widenSideBar } from './workbench';
 
 const BAD_RUN = /My jacket from order A-4120/;
 
@@ -22,8 +22,7 @@ e2eTest('search: the demo trace from the palette — runs, then spans, Enter rev
   await widenSideBar(page);
 
   // Run-level: the 👎 is on the agent span, the template on an LLM call of the same run.
-  await runCommand(page, 'TraceLens: Search Spans…');
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'TraceLens: Search Spans' }).waitFor();
+  await openQuickPick(page, 'TraceLens: Search Spans…', 'TraceLens: Search Spans');
   const input = page.locator('.quick-input-widget input');
   await input.pressSequentially('feedback:negative template:answer', { delay: 15 });
   await page.locator('.quick-input-widget .quick-input-title', { hasText: '1 run, 0 spans' }).waitFor();

@@ -40,6 +40,27 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Run a command that opens a QuickPick titled `title`, and wait for it. A QuickPick closes when
+ * focus leaves it, and the workbench can still move focus just after the command runs (an
+ * editor or view settling after a load: the title was seen set, then hidden, in one CI run):
+ * the command is run again, up to three times, when the QuickPick is not up within 20 s.
+ */
+export async function openQuickPick(page: Page, command: string, title: string): Promise<void> {
+  const shown = page.locator('.quick-input-widget .quick-input-title', { hasText: title });
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, command);
+    try {
+      await shown.waitFor({ state: 'visible', timeout: 20_000 });
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      console.log(`    (the ${title} QuickPick did not stay open; running ${command} again, attempt ${attempt + 1})`);
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
 /** Quick Open (Ctrl+P) a workspace file by name; trace files open in the TraceLens editor. */
 export async function quickOpen(page: Page, file: string): Promise<void> {
   await page.keyboard.press('Control+P');
