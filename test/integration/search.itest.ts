@@ -18,7 +18,12 @@ async function openSearch(command: string, query: string): Promise<SearchSession
   const t = await api();
   const before = t.search.session;
   await vscode.commands.executeCommand(command, query);
-  return waitFor('the search QuickPick', () => (t.search.session !== before ? t.search.session : undefined));
+  const session = await waitFor('the search QuickPick', () => (t.search.session !== before ? t.search.session : undefined));
+  // A QuickPick closes when focus leaves it, and an editor's webview finishing its load can take
+  // focus at any moment: twice in CI the search closed itself mid-test (a reveal that never came,
+  // a value that never reached the search). These tests drive the search, not focus: keep it up.
+  session.quickPick.ignoreFocusOut = true;
+  return session;
 }
 
 /** Press Enter on `item` the way the workbench does (the QuickPick's accept action). */
