@@ -3,6 +3,7 @@
 
 import * as assert from 'node:assert/strict';
 import { e2eTest } from './harness';
+import { runCommand, withQuickPick } from './workbench';
 
 e2eTest('show the lineage of the bad answer and read the stale document’s detail', async (ctx) => {
   const { page } = ctx;
@@ -23,10 +24,9 @@ e2eTest('show the lineage of the bad answer and read the stale document’s deta
     await page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame').locator('h1', { hasText: file }).waitFor();
   }
 
-  await palette('>TraceLens: Show Lineage');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Lineage' }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'My jacket from order A-4120' }).first().click();
+  const badRun = page.locator('.quick-input-list .monaco-list-row', { hasText: 'My jacket from order A-4120' }).first();
+  await withQuickPick(page, 'the Show Lineage run picker', () => runCommand(page, 'TraceLens: Show Lineage'), badRun);
+  await badRun.click();
 
   const graph = page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame');
   await graph.locator('.lineage-title', { hasText: /Gifts can be returned/ }).waitFor();

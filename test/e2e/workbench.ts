@@ -41,24 +41,29 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 }
 
 /**
- * Run a command that opens a QuickPick titled `title`, and wait for it. A QuickPick closes when
- * focus leaves it, and the workbench can still move focus just after the command runs (an
- * editor or view settling after a load: the title was seen set, then hidden, in one CI run):
- * the command is run again, up to three times, when the QuickPick is not up within 20 s.
+ * Open a QuickPick with `open` and wait for `ready` in it. A QuickPick closes when focus leaves
+ * it, and the workbench can still move focus just after it opens (an editor or panel settling:
+ * seen in CI as a QuickPick whose title or rows were drawn, then hidden): it is opened again, up
+ * to three times, when `ready` is not visible within 20 s.
  */
-export async function openQuickPick(page: Page, command: string, title: string): Promise<void> {
-  const shown = page.locator('.quick-input-widget .quick-input-title', { hasText: title });
+export async function withQuickPick(page: Page, what: string, open: () => Promise<void>, ready: Locator): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    await runCommand(page, command);
+    await open();
     try {
-      await shown.waitFor({ state: 'visible', timeout: 20_000 });
+      await ready.waitFor({ state: 'visible', timeout: 20_000 });
       return;
     } catch (err) {
       if (attempt === 3) throw err;
-      console.log(`    (the ${title} QuickPick did not stay open; running ${command} again, attempt ${attempt + 1})`);
+      console.log(`    (${what} did not stay open; opening it again, attempt ${attempt + 1})`);
       await page.keyboard.press('Escape');
     }
   }
+}
+
+/** Run a command that opens a QuickPick titled `title`, and wait for it (withQuickPick). */
+export async function openQuickPick(page: Page, command: string, title: string): Promise<void> {
+  const shown = page.locator('.quick-input-widget .quick-input-title', { hasText: title });
+  await withQuickPick(page, `the ${title} QuickPick`, () => runCommand(page, command), shown);
 }
 
 /** Quick Open (Ctrl+P) a workspace file by name; trace files open in the TraceLens editor. */
