@@ -16,6 +16,21 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { SCHEMA_VERSION } from './sqlJsSchema';
 
+/**
+ * The header's meta may hold bigints (a lineage run's start and end, in nanoseconds), which JSON
+ * does not: they are written as {"$bigint": "<digits>"} and read back as bigints. Without this,
+ * an OpenLineage file's index was never cached ("Do not know how to serialize a BigInt").
+ */
+const keepBigInt = (_key: string, v: unknown): unknown => (typeof v === 'bigint' ? { $bigint: v.toString() } : v);
+const reviveBigInt = (_key: string, v: unknown): unknown => {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (keys.length === 1 && keys[0] === '$bigint' && typeof o.$bigint === 'string' && /^-?\d+$/.test(o.$bigint)) return BigInt(o.$bigint);
+  }
+  return v;
+};
+
 export interface SourceIdentity {
   path: string;
   size: number;
@@ -92,7 +107,7 @@ export async function readIndexCache<M>(cacheDir: string, identity: SourceIdenti
     if (headerLen > 64 * 2 ** 20 || pre.length + headerLen > st.size) return undefined;
     const headerBuf = Buffer.alloc(headerLen);
     await fh.read(headerBuf, 0, headerLen, pre.length);
-    const header = JSON.parse(headerBuf.toString('utf8')) as Header<M>;
+    const header = JSON.parse(headerBuf.toString('utf8'), reviveBigInt) as Header<M>;
     if (header.format !== FORMAT_VERSION || header.schema !== SCHEMA_VERSION || !sameIdentity(header.identity, identity)) return undefined;
     const offset = pre.length + headerLen;
     if (st.size - offset !== header.imageBytes) return undefined;
@@ -136,7 +151,7 @@ export async function writeIndexCache<M>(
     const headerFor = (n: number): Buffer => {
       const h: Header<M> = { format: FORMAT_VERSION, schema: SCHEMA_VERSION, identity, imageBytes: n, meta };
       // Fixed width for the size, so the header length does not change when it is rewritten.
-      return Buffer.from(JSON.stringify(h).replace(`"imageBytes":${n}`, `"imageBytes":${String(n).padStart(16, ' ')}`), 'utf8');
+      return Buffer.from(JSON.stringify(h, keepBigInt).replace(`"imageBytes":${n}`, `"imageBytes":${String(n).padStart(16, ' ')}`), 'utf8');
     };
     const placeholder = headerFor(0);
     const pre = Buffer.alloc(MAGIC.length + 4);

@@ -41,6 +41,21 @@ describe('index cache', function () {
     assert.equal(fs.statSync(file).size, first.bytesTotal);
   });
 
+  it('caches an OpenLineage file too: its lineage runs come back with their nanosecond times', async () => {
+    const file = tmp.file('policy-ingest.openlineage.jsonl');
+    fs.copyFileSync(path.join(__dirname, '../../../examples/support-agent/traces/policy-ingest.openlineage.jsonl'), file);
+    const first = await streamImportFile(file, { store, cacheDir, worker: false });
+    assert.equal(first.fromCache, false);
+    assert.deepEqual(
+      first.diagnostics.filter((d) => /could not be cached/.test(d.message)),
+      [],
+    );
+    assert.ok(first.lineageRuns.length > 0 && first.lineageRuns.some((r) => typeof r.startNs === 'bigint'));
+    const again = await streamImportFile(file, { store, cacheDir, worker: false });
+    assert.equal(again.fromCache, true);
+    assert.deepEqual(again.lineageRuns, first.lineageRuns);
+  });
+
   it('indexes a changed file again (append; same size and time but other bytes)', async () => {
     const file = tmp.file('b.jsonl');
     writeJsonl(file, 100_000, 2);
