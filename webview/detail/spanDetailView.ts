@@ -69,7 +69,10 @@ class SpanDetailApp {
     this.status = status;
     this.root.replaceChildren(header, el('div', { class: 'sd-body' }, ...renderSections(m, this.open)));
     window.scrollTo(0, scroll);
-    if (!sameSpan) document.querySelector<HTMLElement>('.sd-title')?.focus({ preventScroll: true });
+    // A new span's title takes focus only when the page has it already (a keyboard user in the
+    // panel): a span shown from the Runs tree, or a panel restored or updated in the background,
+    // must not pull focus from where the user is (it closed open QuickPicks, too).
+    if (!sameSpan && document.hasFocus()) document.querySelector<HTMLElement>('.sd-title')?.focus({ preventScroll: true });
   }
 
   private renderMissing(title: string, text: string, canReopen: boolean): void {
